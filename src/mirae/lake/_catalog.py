@@ -1,0 +1,118 @@
+"""The workspace's Iceberg catalog, its folders and the lock that serialises writers."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mirae.errors import ConfigError, WorkspaceError
+
+if TYPE_CHECKING:
+    from pyiceberg.catalog.sql import SqlCatalog
+
+NAMESPACE = "default"
+CATALOG_FILE = "catalog.db"
+WAREHOUSE_DIR = "warehouse"
+LOCK_FILE = ".mirae.lock"
+#: seconds a writer waits for another writer before giving up
+LOCK_TIMEOUT = 120.0
+
+_NAME = re.compile(r"^[^\W\d]\w{0,127}$")
+
+
+def check_table_name(name: str) -> str:
+    """Return ``name`` when it is a valid table name, else raise :class:`ConfigError`.
+
+    A name starts with a letter or underscore and has letters, digits and
+    underscores (Korean letters included), at most 128 characters.
+    """
+    if not isinstance(name, str) or not _NAME.match(name):
+        msg = (
+            f"table name {name!r} is not valid: use letters, digits and underscores, "
+            "starting with a letter (for example 'weekly_sales' or '판매_주간')."
+        )
+        raise ConfigError(msg)
+    return name
+
+
+def open_catalog(root: Path) -> SqlCatalog:
+    """Open (creating on first use) the SQLite Iceberg catalog under ``root``."""
+    from pyiceberg.catalog.sql import SqlCatalog
+    from pyiceberg.exceptions import NamespaceAlreadyExistsError
+
+    warehouse = root / WAREHOUSE_DIR
+    warehouse.mkdir(parents=True, exist_ok=True)
+    with writer_lock(root):
+        catalog = SqlCatalog(
+            "mirae",
+            uri=f"sqlite:///{root / CATALOG_FILE}?timeout=60",
+            warehouse=f"file://{warehouse}",
+        )
+        try:
+            catalog.create_namespace(NAMESPACE)
+        except NamespaceAlreadyExistsError:
+            pass
+    return catalog
+
+
+@contextmanager
+def writer_lock(root: Path) -> Iterator[None]:
+    """Hold the workspace's writer lock (one writer at a time across processes)."""
+    from filelock import Timeout
+
+    lock = _lock_for(root)
+    try:
+        with lock:
+            yield
+    except Timeout as exc:
+        msg = (
+            f"another process has held the workspace {root} for over {LOCK_TIMEOUT:.0f} s; "
+            "wait for it to finish, or remove the stale lock file "
+            f"{root / LOCK_FILE} if no mirae process is running."
+        )
+        raise WorkspaceError(msg) from exc
+
+
+_LOCKS: dict[Path, Any] = {}
+
+
+def _lock_for(root: Path) -> Any:
+    """One re-entrant lock object per workspace folder in this process."""
+    from filelock import FileLock
+
+    if root not in _LOCKS:
+        _LOCKS[root] = FileLock(str(root / LOCK_FILE), timeout=LOCK_TIMEOUT)
+    return _LOCKS[root]
+
+
+def local_path(location: str) -> Path:
+    """Turn an Iceberg ``file://`` location into a filesystem path."""
+    if location.startswith("file://"):
+        location = location[len("file://") :]
+    return Path(location)
+
+
+class FolderGuard:
+    """Remember a folder's files so a failed write can remove what it added."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.existed = folder.exists()
+        self.before = set(folder.rglob("*")) if self.existed else set()
+
+    def rollback(self) -> None:
+        """Delete files that appeared since the guard was made."""
+        if not self.folder.exists():
+            return
+        if not self.existed:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            return
+        for path in sorted(set(self.folder.rglob("*")) - self.before, reverse=True):
+            if path.is_file():
+                path.unlink(missing_ok=True)
+            elif path.is_dir() and not any(path.iterdir()):
+                path.rmdir()

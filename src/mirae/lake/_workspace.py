@@ -1,0 +1,527 @@
+"""The workspace: an embedded lakehouse of Iceberg tables queried with DuckDB."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from mirae.core._config import current_user, default_workspace_path
+from mirae.errors import (
+    ConfigError,
+    QueryError,
+    SnapshotNotFoundError,
+    TableExistsError,
+    TableNotFoundError,
+    WorkspaceError,
+)
+from mirae.lake._arrow import align_to_schema, normalize_for_iceberg, plain_schema, to_arrow
+from mirae.lake._catalog import (
+    NAMESPACE,
+    FolderGuard,
+    check_table_name,
+    local_path,
+    open_catalog,
+    writer_lock,
+)
+from mirae.lake._info import ColumnInfo, SnapshotInfo, TableInfo
+
+if TYPE_CHECKING:
+    import duckdb
+    import pandas as pd
+    import pyarrow as pa
+    from pyiceberg.catalog.sql import SqlCatalog
+    from pyiceberg.table import Table as IcebergTable
+
+    from mirae.core._progress import Progress
+    from mirae.lake._ingest import IngestResult
+    from mirae.lake._profile import Profile
+    from mirae.lake._quality import QualityReport
+
+WriteMode = Literal["create", "append", "replace"]
+_MODES = ("create", "append", "replace")
+_PROP_MODE = "mirae.mode"
+_PROP_SOURCE = "mirae.source"
+_PROP_USER = "mirae.user"
+
+
+class Workspace:
+    """A folder of versioned tables: Iceberg storage, DuckDB queries.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        The workspace folder. Defaults to ``MIRAE_HOME`` or ``./mirae-workspace``.
+        Created on first use.
+
+    Examples
+    --------
+    >>> import tempfile, pandas as pd
+    >>> ws = Workspace(tempfile.mkdtemp())
+    >>> _ = ws.write("sales", pd.DataFrame({"item": ["a", "b"], "qty": [3, 5]}))
+    >>> ws.sql("select sum(qty) as total from sales").to_pylist()
+    [{'total': 8}]
+    """
+
+    def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
+        self.path = Path(path).expanduser().resolve() if path else default_workspace_path()
+        try:
+            self.path.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            msg = f"cannot create the workspace folder {self.path}: {exc}. Choose a writable path."
+            raise WorkspaceError(msg) from exc
+        self._catalog: SqlCatalog | None = None
+
+    def __repr__(self) -> str:
+        return f"Workspace({str(self.path)!r})"
+
+    # -- catalog -----------------------------------------------------------------
+    @property
+    def catalog(self) -> SqlCatalog:
+        """The PyIceberg SQL catalog (SQLite file inside the workspace)."""
+        if self._catalog is None:
+            self._catalog = open_catalog(self.path)
+        return self._catalog
+
+    def _identifier(self, name: str) -> str:
+        return f"{NAMESPACE}.{check_table_name(name)}"
+
+    def _load(self, name: str) -> IcebergTable:
+        from pyiceberg.exceptions import NoSuchTableError
+
+        try:
+            return self.catalog.load_table(self._identifier(name))
+        except NoSuchTableError:
+            known = self.table_names()
+            hint = f" Tables: {', '.join(known)}." if known else " The workspace has no tables yet."
+            msg = f"no table named '{name}' in workspace {self.path}.{hint}"
+            raise TableNotFoundError(msg) from None
+
+    def exists(self, name: str) -> bool:
+        """Return True when a table called ``name`` exists."""
+        return self.catalog.table_exists(self._identifier(name))
+
+    # -- listing -----------------------------------------------------------------
+    def table_names(self) -> list[str]:
+        """Return the names of all tables, sorted."""
+        return sorted(ident[-1] for ident in self.catalog.list_tables(NAMESPACE))
+
+    def tables(self) -> list[TableInfo]:
+        """List tables with row count, column count, snapshots and last update."""
+        infos = []
+        for name in self.table_names():
+            table = self._load(name)
+            snap = table.current_snapshot()
+            infos.append(
+                TableInfo(
+                    name=name,
+                    rows=_total_rows(snap),
+                    columns=len(table.schema().fields),
+                    snapshots=len(table.metadata.snapshots),
+                    updated_at=_utc(snap.timestamp_ms) if snap else None,
+                    column_names=tuple(f.name for f in table.schema().fields),
+                )
+            )
+        return infos
+
+    def schema(self, name: str, *, snapshot: int | None = None) -> list[ColumnInfo]:
+        """Return the columns of a table (at ``snapshot`` when given)."""
+        arrow = self.arrow_schema(name, snapshot=snapshot)
+        return [ColumnInfo(f.name, str(f.type), f.nullable) for f in arrow]
+
+    def arrow_schema(self, name: str, *, snapshot: int | None = None) -> pa.Schema:
+        """Return the Arrow schema of a table (at ``snapshot`` when given)."""
+        table = self._load(name)
+        return plain_schema(_schema_at(table, self._snapshot(table, snapshot)).as_arrow())
+
+    def count(self, name: str, *, snapshot: int | None = None) -> int:
+        """Return the number of rows (at ``snapshot`` when given)."""
+        table = self._load(name)
+        snap = self._snapshot_obj(table, snapshot)
+        return _total_rows(snap)
+
+    def history(self, name: str) -> list[SnapshotInfo]:
+        """Return every snapshot of a table, oldest first."""
+        table = self._load(name)
+        return [_snapshot_info(s) for s in sorted(table.metadata.snapshots, key=lambda s: s.timestamp_ms)]
+
+    def _snapshot(self, table: IcebergTable, snapshot: int | None) -> int | None:
+        snap = self._snapshot_obj(table, snapshot)
+        return snap.snapshot_id if snap else None
+
+    def _snapshot_obj(self, table: IcebergTable, snapshot: int | None) -> Any:
+        if snapshot is None:
+            return table.current_snapshot()
+        snap = table.snapshot_by_id(int(snapshot))
+        if snap is None:
+            ids = [s.snapshot_id for s in table.metadata.snapshots]
+            msg = (
+                f"table '{table.name()[-1]}' has no snapshot {snapshot}; "
+                f"its snapshots are {ids}. See `mirae history {table.name()[-1]}`."
+            )
+            raise SnapshotNotFoundError(msg)
+        return snap
+
+    # -- reading -----------------------------------------------------------------
+    def read(
+        self,
+        name: str,
+        *,
+        snapshot: int | None = None,
+        columns: list[str] | None = None,
+        limit: int | None = None,
+    ) -> pa.Table:
+        """Read a table (the latest snapshot, or ``snapshot``) as an Arrow table."""
+        con = self.connect(snapshots={name: snapshot} if snapshot is not None else None, only=[name])
+        cols = "*" if not columns else ", ".join(_quote(c) for c in columns)
+        query = f"SELECT {cols} FROM {_quote(name)}"
+        if limit is not None:
+            query += f" LIMIT {int(limit)}"
+        try:
+            return con.sql(query).to_arrow_table()
+        except Exception as exc:
+            msg = f"cannot read table '{name}': {exc}"
+            raise QueryError(msg) from exc
+        finally:
+            con.close()
+
+    def to_pandas(self, name: str, **kwargs: Any) -> pd.DataFrame:
+        """Read a table as a pandas DataFrame; keywords as :meth:`read`."""
+        return self.read(name, **kwargs).to_pandas()
+
+    def connect(
+        self,
+        *,
+        snapshots: dict[str, int | None] | None = None,
+        only: list[str] | None = None,
+    ) -> duckdb.DuckDBPyConnection:
+        """Open an in-memory DuckDB connection with workspace tables as views.
+
+        Parameters
+        ----------
+        snapshots : dict, optional
+            ``{table: snapshot_id}`` to view an earlier version of some tables.
+        only : list of str, optional
+            Register just these tables (faster with many tables).
+
+        Returns
+        -------
+        duckdb.DuckDBPyConnection
+            Close it when done.
+        """
+        import duckdb
+
+        snapshots = snapshots or {}
+        con = duckdb.connect(":memory:")
+        names = only if only is not None else self.table_names()
+        for name in names:
+            register_view(con, name, self._load(name), snapshots.get(name))
+        return con
+
+    def sql(self, query: str, *, snapshots: dict[str, int | None] | None = None) -> pa.Table:
+        """Run SQL over the workspace tables (by name) and return an Arrow table.
+
+        Examples
+        --------
+        >>> ws.sql("select count(*) as n from sales")  # doctest: +SKIP
+        """
+        con = self.connect(snapshots=snapshots)
+        try:
+            return con.sql(query).to_arrow_table()
+        except Exception as exc:
+            tables = ", ".join(self.table_names()) or "none yet"
+            msg = f"the query failed: {exc}\nWorkspace tables: {tables}."
+            raise QueryError(msg) from exc
+        finally:
+            con.close()
+
+    # -- writing -----------------------------------------------------------------
+    def write(
+        self,
+        name: str,
+        data: Any,
+        *,
+        mode: WriteMode = "create",
+        source: str = "python",
+    ) -> SnapshotInfo:
+        """Store a frame as a new snapshot of table ``name``.
+
+        Parameters
+        ----------
+        name : str
+            Table name.
+        data : pandas.DataFrame or pyarrow.Table
+            The rows to store.
+        mode : {'create', 'append', 'replace'}
+            ``create`` fails when the table exists; ``append`` adds rows (new
+            columns extend the schema; a missing table is created); ``replace``
+            swaps the rows and schema for these (history is kept).
+        source : str
+            Recorded in the snapshot history.
+
+        Returns
+        -------
+        SnapshotInfo
+            The snapshot just committed.
+
+        Raises
+        ------
+        TableExistsError, SchemaError
+            Nothing is changed when either is raised.
+        """
+        if mode not in _MODES:
+            msg = f"mode must be one of {', '.join(_MODES)}; got {mode!r}."
+            raise ConfigError(msg)
+        check_table_name(name)
+        arrow = normalize_for_iceberg(to_arrow(data))
+        props = {_PROP_SOURCE: str(source)[:900], _PROP_USER: current_user()}
+        with writer_lock(self.path):
+            ident = self._identifier(name)
+            exists = self.catalog.table_exists(ident)
+            if exists and mode == "create":
+                msg = (
+                    f"table '{name}' already exists; use mode='append' to add rows, "
+                    f"mode='replace' to overwrite it, or drop it first."
+                )
+                raise TableExistsError(msg)
+            if not exists:
+                return self._create(ident, arrow, {**props, _PROP_MODE: "create"})
+            table = self.catalog.load_table(ident)
+            if mode == "append":
+                return self._append(table, arrow, {**props, _PROP_MODE: "append"})
+            return self._replace(table, arrow, {**props, _PROP_MODE: "replace"})
+
+    def _table_folder(self, ident: str) -> Path:
+        namespace, table = ident.split(".", 1)
+        return self.path / "warehouse" / f"{namespace}.db" / table
+
+    def _create(self, ident: str, arrow: pa.Table, props: dict[str, str]) -> SnapshotInfo:
+        guard = FolderGuard(self._table_folder(ident))
+        try:
+            tx = self.catalog.create_table_transaction(ident, schema=arrow.schema)
+            tx.append(arrow, snapshot_properties=props)
+            tx.commit_transaction()
+        except BaseException:
+            guard.rollback()
+            raise
+        return self._latest(ident)
+
+    def _append(self, table: IcebergTable, arrow: pa.Table, props: dict[str, str]) -> SnapshotInfo:
+        current = plain_schema(table.schema().as_arrow())
+        aligned, target = align_to_schema(arrow, current, table_name=table.name()[-1])
+        guard = FolderGuard(local_path(table.location()))
+        try:
+            with table.transaction() as tx:
+                if not target.equals(current, check_metadata=False):
+                    with tx.update_schema() as update:
+                        update.union_by_name(target)
+                tx.append(aligned, snapshot_properties=props)
+        except BaseException:
+            guard.rollback()
+            raise
+        return self._latest(".".join(table.name()))
+
+    def _replace(self, table: IcebergTable, arrow: pa.Table, props: dict[str, str]) -> SnapshotInfo:
+        current = plain_schema(table.schema().as_arrow())
+        incoming = {f.name: f.type for f in arrow.schema}
+        dropped = [f.name for f in current if f.name not in incoming or f.type != incoming[f.name]]
+        guard = FolderGuard(local_path(table.location()))
+        try:
+            with table.transaction() as tx:
+                if dropped:
+                    with tx.update_schema(allow_incompatible_changes=True) as update:
+                        for column in dropped:
+                            update.delete_column(column)
+                with tx.update_schema() as update:
+                    update.union_by_name(arrow.schema)
+                order = [f.name for f in arrow.schema]
+                if tx.table_metadata.schema().column_names != order:
+                    with tx.update_schema() as update:
+                        for column in order:
+                            update.move_last(column)
+                _overwrite_in_one_snapshot(tx, table, arrow, props)
+        except BaseException:
+            guard.rollback()
+            raise
+        return self._latest(".".join(table.name()))
+
+    def _latest(self, ident: str) -> SnapshotInfo:
+        table = self.catalog.load_table(ident)
+        snap = table.current_snapshot()
+        if snap is None:  # pragma: no cover - every write commits a snapshot
+            msg = f"table {ident} has no snapshot after a write"
+            raise WorkspaceError(msg)
+        return _snapshot_info(snap)
+
+    def drop(self, name: str) -> None:
+        """Delete a table, its history and its files."""
+        with writer_lock(self.path):
+            table = self._load(name)
+            folder = local_path(table.location())
+            self.catalog.drop_table(self._identifier(name))
+            shutil.rmtree(folder, ignore_errors=True)
+
+    # -- ingestion, quality and profile (implemented in their own modules) --------
+    def ingest(
+        self,
+        source: Any,
+        name: str,
+        *,
+        mode: WriteMode = "create",
+        progress: Progress | None = None,
+        **options: Any,
+    ) -> IngestResult:
+        """Read a file, URL or database into table ``name`` as one snapshot.
+
+        See :func:`mirae.lake.read_source` for sources and options. A failed
+        ingest changes nothing.
+        """
+        from mirae.lake._ingest import ingest_into
+
+        return ingest_into(self, source, name, mode=mode, progress=progress, **options)
+
+    def quality(self, name: str, **options: Any) -> QualityReport:
+        """Compute the data-quality report of a table; see :func:`mirae.lake.quality`."""
+        from mirae.lake._quality import quality
+
+        return quality(self, name, **options)
+
+    def profile(self, name: str, **options: Any) -> Profile:
+        """Compute the EDA profile of a table; see :func:`mirae.lake.profile`."""
+        from mirae.lake._profile import profile
+
+        return profile(self, name, **options)
+
+
+def _overwrite_in_one_snapshot(tx: Any, table: IcebergTable, arrow: pa.Table, props: dict[str, str]) -> None:
+    """Swap every data file for ``arrow``'s in a single ``overwrite`` snapshot.
+
+    PyIceberg's ``overwrite`` commits a delete and an append (two snapshots);
+    a replace in mirae is one version of the table.
+    """
+    from pyiceberg.io.pyarrow import _dataframe_to_data_files
+
+    old_files = data_files(table, table.current_snapshot())
+    with tx.update_snapshot(snapshot_properties=props).overwrite() as producer:
+        for data_file in old_files:
+            producer.delete_data_file(data_file)
+        if arrow.num_rows:
+            for data_file in _dataframe_to_data_files(
+                table_metadata=tx.table_metadata, write_uuid=producer.commit_uuid, df=arrow, io=table.io
+            ):
+                producer.append_data_file(data_file)
+
+
+def register_view(
+    con: duckdb.DuckDBPyConnection, name: str, table: IcebergTable, snapshot: int | None
+) -> None:
+    """Create a DuckDB view ``name`` over a table's Parquet files at a snapshot."""
+    import pyarrow as pa
+
+    snap = table.snapshot_by_id(snapshot) if snapshot is not None else table.current_snapshot()
+    schema = _schema_at(table, snap.snapshot_id if snap else None)
+    files = [str(local_path(f.file_path)) for f in data_files(table, snap)]
+    if not files:
+        empty = pa.Table.from_pylist([], schema=schema.as_arrow())
+        con.register(f"__empty_{name}", empty)
+        con.execute(f"CREATE OR REPLACE VIEW {_quote(name)} AS SELECT * FROM {_quote('__empty_' + name)}")
+        return
+    file_list = ", ".join(_literal(f) for f in files)
+    arrow = schema.as_arrow()
+    present = _columns_in_files(con, file_list)
+    selects = []
+    for field in arrow:
+        if field.name in present:
+            selects.append(_quote(field.name))
+        else:  # a column added after these files were written
+            selects.append(f"CAST(NULL AS {_duck_type(con, field.type)}) AS {_quote(field.name)}")
+    con.execute(
+        f"CREATE OR REPLACE VIEW {_quote(name)} AS SELECT {', '.join(selects)} "
+        f"FROM read_parquet([{file_list}], union_by_name = true)"
+    )
+
+
+def data_files(table: IcebergTable, snap: Any) -> list[Any]:
+    """Return a snapshot's live data files in the order they were written."""
+    from pyiceberg.manifest import ManifestContent, ManifestEntryStatus
+
+    if snap is None:
+        return []
+    entries = []
+    for manifest in snap.manifests(table.io):
+        if manifest.content == ManifestContent.DELETES:
+            msg = (
+                f"table '{table.name()[-1]}' has row-level delete files, which mirae does not "
+                "read; rewrite it with an engine that compacts deletes (e.g. Spark rewrite_data_files)."
+            )
+            raise WorkspaceError(msg)
+        for position, entry in enumerate(manifest.fetch_manifest_entry(table.io, discard_deleted=True)):
+            if entry.status != ManifestEntryStatus.DELETED:
+                entries.append(
+                    (entry.sequence_number or 0, entry.data_file.file_path, position, entry.data_file)
+                )
+    entries.sort(key=lambda e: (e[0], e[2]))
+    return [e[3] for e in entries]
+
+
+def _columns_in_files(con: duckdb.DuckDBPyConnection, file_list: str) -> set[str]:
+    rows = con.execute(
+        f"SELECT DISTINCT name FROM parquet_schema([{file_list}]) WHERE num_children IS NULL OR num_children = 0"
+    ).fetchall()
+    return {r[0] for r in rows}
+
+
+def _duck_type(con: duckdb.DuckDBPyConnection, dtype: pa.DataType) -> str:
+    import pyarrow as pa
+
+    rel = con.from_arrow(pa.table({"x": pa.array([], type=dtype)}))
+    return str(rel.types[0])
+
+
+def _schema_at(table: IcebergTable, snapshot_id: int | None) -> Any:
+    if snapshot_id is None:
+        return table.schema()
+    snap = table.snapshot_by_id(snapshot_id)
+    if snap is not None and snap.schema_id is not None:
+        for schema in table.schemas().values():
+            if schema.schema_id == snap.schema_id:
+                return schema
+    return table.schema()
+
+
+def _snapshot_info(snap: Any) -> SnapshotInfo:
+    summary = snap.summary
+    props = summary.additional_properties if summary is not None else {}
+    operation = summary.operation.value if summary is not None else "unknown"
+    return SnapshotInfo(
+        snapshot_id=snap.snapshot_id,
+        parent_id=snap.parent_snapshot_id,
+        committed_at=_utc(snap.timestamp_ms),
+        operation=operation,
+        mode=props.get(_PROP_MODE, operation),
+        rows_added=int(props.get("added-records", 0)),
+        rows_deleted=int(props.get("deleted-records", 0)),
+        total_rows=int(props.get("total-records", 0)),
+        source=props.get(_PROP_SOURCE, ""),
+        user=props.get(_PROP_USER, ""),
+    )
+
+
+def _total_rows(snap: Any) -> int:
+    if snap is None or snap.summary is None:
+        return 0
+    return int(snap.summary.additional_properties.get("total-records", 0))
+
+
+def _utc(timestamp_ms: int) -> datetime:
+    return datetime.fromtimestamp(timestamp_ms / 1000, tz=UTC)
+
+
+def _quote(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
