@@ -1,6 +1,60 @@
-"""The lakehouse layer: workspace tables, ingestion, data quality and profiles."""
+"""The lakehouse layer: workspace tables, ingestion, data quality and profiles.
 
-from mirae.lake._info import ColumnInfo, SnapshotInfo, TableInfo
-from mirae.lake._workspace import Workspace
+Public names load lazily so ``import mirae.lake`` stays cheap.
+"""
 
-__all__ = ["ColumnInfo", "SnapshotInfo", "TableInfo", "Workspace"]
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+__all__ = [
+    "Check",
+    "ColumnInfo",
+    "IngestResult",
+    "Profile",
+    "QualityReport",
+    "SnapshotInfo",
+    "SourceData",
+    "TableInfo",
+    "Workspace",
+    "load_checks",
+    "profile",
+    "quality",
+    "read_source",
+]
+
+_WHERE = {
+    "ColumnInfo": "mirae.lake._info",
+    "SnapshotInfo": "mirae.lake._info",
+    "TableInfo": "mirae.lake._info",
+    "Workspace": "mirae.lake._workspace",
+    "IngestResult": "mirae.lake._ingest",
+    "SourceData": "mirae.lake._ingest",
+    "read_source": "mirae.lake._ingest",
+    "QualityReport": "mirae.lake._quality",
+    "quality": "mirae.lake._quality",
+    "Check": "mirae.lake._checks",
+    "load_checks": "mirae.lake._checks",
+    "Profile": "mirae.lake._profile",
+    "profile": "mirae.lake._profile",
+}
+
+if TYPE_CHECKING:
+    from mirae.lake._checks import Check, load_checks
+    from mirae.lake._info import ColumnInfo, SnapshotInfo, TableInfo
+    from mirae.lake._ingest import IngestResult, SourceData, read_source
+    from mirae.lake._profile import Profile, profile
+    from mirae.lake._quality import QualityReport, quality
+    from mirae.lake._workspace import Workspace
+
+
+def __getattr__(name: str) -> Any:
+    if name in _WHERE:
+        return getattr(import_module(_WHERE[name]), name)
+    msg = f"module 'mirae.lake' has no attribute {name!r}"
+    raise AttributeError(msg)
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
