@@ -109,3 +109,145 @@ class QualityCheckError(MiraeError, ValueError):
 
 class QueryError(MiraeError, ValueError):
     """SQL that DuckDB could not run over the workspace tables."""
+
+
+# -- supervised
+# Errors and warnings of ``mirae.prep`` and ``mirae.supervised``::
+#
+#     MiraeError
+#     ├── TargetError (ValueError)                  a target that cannot be learned
+#     │   ├── TargetNotFoundError (KeyError)        no target given, or no such column
+#     │   ├── ConstantTargetError                   one value only
+#     │   └── TooFewRowsPerClassError               a class with fewer rows than folds
+#     ├── SchemaError (ValueError)
+#     │   ├── MissingColumnsError (KeyError)        columns seen at fit absent at predict
+#     │   └── ColumnTypeError (TypeError)           a value of the wrong type at predict
+#     └── NoModelFittedError (RuntimeError)         every candidate model failed or was skipped
+#
+#     MiraeWarning (UserWarning)
+#     └── TargetLeakageWarning                      a feature that predicts the target alone
+
+__all__ += [  # noqa: PLE0604
+    "ColumnTypeError",
+    "ConstantTargetError",
+    "MiraeWarning",
+    "MissingColumnsError",
+    "NoModelFittedError",
+    "TargetError",
+    "TargetLeakageWarning",
+    "TargetNotFoundError",
+    "TooFewRowsPerClassError",
+]
+
+
+class TargetError(MiraeError, ValueError):
+    """The target cannot be learned: missing, constant or too thin per class."""
+
+
+class TargetNotFoundError(TargetError, KeyError):
+    """No target was given, or the named target column is not in the table."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0]) if self.args else ""
+
+
+class ConstantTargetError(TargetError):
+    """The target has a single distinct value (after dropping missing ones)."""
+
+
+class TooFewRowsPerClassError(TargetError):
+    """A class has fewer rows than cross-validation folds."""
+
+
+class MissingColumnsError(SchemaError, KeyError):
+    """Columns the model was fitted on are absent from the table to predict."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+class ColumnTypeError(SchemaError, TypeError):
+    """A column holds values of a type other than the one seen at fit time."""
+
+
+class NoModelFittedError(MiraeError, RuntimeError):
+    """Every candidate model failed or was skipped, so there is nothing to predict with."""
+
+
+class MiraeWarning(UserWarning):
+    """Base class of the warnings mirae issues."""
+
+
+class TargetLeakageWarning(MiraeWarning):
+    """A single feature predicts the target almost perfectly: it may leak the answer."""
+
+
+# -- forecasting
+#
+#   MiraeError
+#   └── ForecastError (ValueError)             forecasting input or settings
+#       ├── DuplicateObservationError          two rows for one (id, time)
+#       ├── FrequencyError                     unknown or mixed time frequency
+#       ├── GapError                           missing periods and no fill= given
+#       ├── TargetValueError                   non-numeric or negative target
+#       ├── HierarchyError                     hierarchy columns not constant per series
+#       ├── MissingFutureError                 future exogenous values missing for the horizon
+#       └── NoPriceVariationError              what-if without price variation to learn from
+
+__all__ += [
+    "DuplicateObservationError",
+    "ForecastError",
+    "FrequencyError",
+    "GapError",
+    "HierarchyError",
+    "MissingFutureError",
+    "NoPriceVariationError",
+    "TargetValueError",
+]
+
+
+class ForecastError(MiraeError, ValueError):
+    """Forecasting input or settings that mirae cannot use."""
+
+
+class DuplicateObservationError(ForecastError):
+    """More than one row for the same series and time."""
+
+
+class FrequencyError(ForecastError):
+    """The time column has an unknown or mixed frequency."""
+
+
+class GapError(ForecastError):
+    """Series have missing periods and no ``fill`` option was chosen."""
+
+
+class TargetValueError(ForecastError):
+    """The target column has non-numeric or (when not allowed) negative values."""
+
+
+class HierarchyError(ForecastError):
+    """Hierarchy columns are missing or not constant within a series."""
+
+
+class MissingFutureError(ForecastError):
+    """Exogenous columns have no values for some periods of the forecast horizon."""
+
+
+class NoPriceVariationError(ForecastError):
+    """A price response was asked for but the history has no price variation."""
+
+
+# -- evaluation
+
+
+class EvaluationError(MiraeError, ValueError):
+    """Truths, predictions or a model that cannot be evaluated together.
+
+    Raised for mismatched lengths, a positive class that is not among the
+    labels, probabilities of the wrong shape, or a model that lacks what an
+    evaluation needs (``predict_proba`` for ROC curves, a tree for rules).
+    """
+
+
+__all__ += ["EvaluationError"]

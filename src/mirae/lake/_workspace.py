@@ -217,7 +217,8 @@ class Workspace:
         con = duckdb.connect(":memory:")
         names = only if only is not None else self.table_names()
         for name in names:
-            register_view(con, name, self._load(name), snapshots.get(name))
+            table = self._load(name)
+            register_view(con, name, table, self._snapshot(table, snapshots.get(name)))
         return con
 
     def sql(self, query: str, *, snapshots: dict[str, int | None] | None = None) -> pa.Table:
@@ -293,14 +294,10 @@ class Workspace:
                 return self._append(table, arrow, {**props, _PROP_MODE: "append"})
             return self._replace(table, arrow, {**props, _PROP_MODE: "replace"})
 
-    def _table_folder(self, ident: str) -> Path:
-        namespace, table = ident.split(".", 1)
-        return self.path / "warehouse" / f"{namespace}.db" / table
-
     def _create(self, ident: str, arrow: pa.Table, props: dict[str, str]) -> SnapshotInfo:
-        guard = FolderGuard(self._table_folder(ident))
+        tx = self.catalog.create_table_transaction(ident, schema=arrow.schema)
+        guard = FolderGuard(local_path(tx.table_metadata.location))
         try:
-            tx = self.catalog.create_table_transaction(ident, schema=arrow.schema)
             tx.append(arrow, snapshot_properties=props)
             tx.commit_transaction()
         except BaseException:

@@ -1,0 +1,5 @@
+"""Allow ``python -m mirae``."""
+
+from mirae.cli import main
+
+main()

@@ -1,0 +1,347 @@
+"""``mirae`` commands: ingest, tables, history, show, sql, drop, quality, profile, demo."""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from mirae.cli._console import err_console, print_json, print_table, progress_bar
+from mirae.errors import MiraeError
+
+app = typer.Typer(
+    name="mirae",
+    help="mirae (미래): predictive analytics on your business tables.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+WorkspaceOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--workspace",
+        "-w",
+        help="Workspace folder (default: $MIRAE_HOME or ./mirae-workspace).",
+        envvar="MIRAE_HOME",
+        show_default=False,
+    ),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of tables.")]
+
+
+def friendly_errors(func: F) -> F:
+    """Turn mirae's errors into a one-line message and exit code 2 (no traceback)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except MiraeError as exc:
+            err_console.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True, soft_wrap=True)
+            raise typer.Exit(code=2) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def open_workspace(path: Path | None) -> Any:
+    """Open the workspace named on the command line (or the default one)."""
+    from mirae.lake import Workspace
+
+    return Workspace(path)
+
+
+def _parse_dtypes(pairs: list[str] | None) -> dict[str, str] | None:
+    if not pairs:
+        return None
+    dtypes: dict[str, str] = {}
+    for pair in pairs:
+        column, sep, kind = pair.partition("=")
+        if not sep or not column or not kind:
+            msg = f"--dtype expects COLUMN=TYPE (for example --dtype qty=int); got {pair!r}."
+            raise typer.BadParameter(msg)
+        dtypes[column] = kind
+    return dtypes
+
+
+def _snapshot_arg(value: str | None) -> int | str | None:
+    if value is None or value == "previous":
+        return value
+    try:
+        return int(value)
+    except ValueError:
+        msg = f"expected a snapshot id (see `mirae history TABLE`) or 'previous'; got {value!r}."
+        raise typer.BadParameter(msg) from None
+
+
+@app.command()
+@friendly_errors
+def ingest(
+    source: Annotated[str, typer.Argument(help="File path, http(s) URL, or SQLAlchemy URL.")],
+    name: Annotated[str, typer.Option("--name", "-n", help="Table to write.")],
+    mode: Annotated[str, typer.Option(help="create | append | replace.")] = "create",
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", help="csv, tsv, parquet, excel, json, jsonl, html or sql (default: detected)."),
+    ] = None,
+    sheet: Annotated[str | None, typer.Option(help="Excel sheet name or index.")] = None,
+    table: Annotated[str | None, typer.Option(help="Database table (SQL sources).")] = None,
+    query: Annotated[str | None, typer.Option(help="SQL query (SQL sources).")] = None,
+    delimiter: Annotated[str | None, typer.Option(help="CSV delimiter (default: detected).")] = None,
+    encoding: Annotated[str | None, typer.Option(help="Text encoding (default: detected).")] = None,
+    header: Annotated[bool | None, typer.Option("--header/--no-header", help="First row is a header.")] = None,
+    dtype: Annotated[
+        list[str] | None, typer.Option("--dtype", help="Column type override COLUMN=TYPE; repeatable.")
+    ] = None,
+    on_bad_lines: Annotated[str, typer.Option(help="error | skip malformed CSV rows.")] = "error",
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Read a file, URL or database table into a workspace table (one snapshot)."""
+    options: dict[str, Any] = {"on_bad_lines": on_bad_lines}
+    for key, value in {
+        "format": fmt,
+        "sheet": int(sheet) if sheet is not None and sheet.isdigit() else sheet,
+        "table": table,
+        "query": query,
+        "delimiter": delimiter,
+        "encoding": encoding,
+        "header": header,
+        "dtypes": _parse_dtypes(dtype),
+    }.items():
+        if value is not None:
+            options[key] = value
+    ws = open_workspace(workspace)
+    with progress_bar(enabled=not as_json) as progress:
+        result = ws.ingest(source, name, mode=mode, progress=progress, **options)
+    data = result.to_dict()
+    if as_json:
+        print_json(data)
+        return
+    snapshot = data["snapshot"]
+    typer.echo(
+        f"{data['rows']:,} rows x {data['columns']} columns -> table '{name}' "
+        f"(snapshot {snapshot['snapshot_id']}, mode {snapshot['mode']})"
+    )
+    for note in data.get("notes", []):
+        typer.echo(f"  note: {note}")
+
+
+@app.command("tables")
+@friendly_errors
+def list_tables(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
+    """List the workspace tables with rows, columns, snapshots and last update."""
+    ws = open_workspace(workspace)
+    infos = ws.tables()
+    if as_json:
+        print_json([i.to_dict() for i in infos])
+        return
+    if not infos:
+        typer.echo(f"No tables yet in {ws.path}. Add one with `mirae ingest FILE --name TABLE`.")
+        return
+    print_table(
+        f"{ws.path}",
+        ["table", "rows", "columns", "snapshots", "updated (UTC)"],
+        [(i.name, f"{i.rows:,}", i.columns, i.snapshots, i.updated_at) for i in infos],
+    )
+
+
+@app.command()
+@friendly_errors
+def history(
+    table: Annotated[str, typer.Argument(help="Table name.")],
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Show every snapshot of a table: when, who, how many rows, from where."""
+    ws = open_workspace(workspace)
+    snaps = ws.history(table)
+    if as_json:
+        print_json([s.to_dict() for s in snaps])
+        return
+    print_table(
+        f"history of {table}",
+        ["snapshot", "committed (UTC)", "mode", "+rows", "-rows", "total", "user", "source"],
+        [
+            (s.snapshot_id, s.committed_at, s.mode, f"{s.rows_added:,}", f"{s.rows_deleted:,}", f"{s.total_rows:,}", s.user, s.source)
+            for s in snaps
+        ],
+    )
+
+
+@app.command()
+@friendly_errors
+def show(
+    table: Annotated[str, typer.Argument(help="Table name.")],
+    snapshot: Annotated[int | None, typer.Option(help="Snapshot id (default: latest).")] = None,
+    limit: Annotated[int, typer.Option(help="Rows to show.")] = 10,
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Show a table's schema, row count and first rows."""
+    ws = open_workspace(workspace)
+    columns = ws.schema(table, snapshot=snapshot)
+    rows = ws.count(table, snapshot=snapshot)
+    head = ws.read(table, snapshot=snapshot, limit=limit)
+    if as_json:
+        print_json({"table": table, "rows": rows, "columns": [c.to_dict() for c in columns], "head": head.to_pylist()})
+        return
+    print_table(f"{table}: {rows:,} rows", ["column", "type"], [(c.name, c.type) for c in columns])
+    print_table(None, head.column_names, [list(r.values()) for r in head.to_pylist()])
+
+
+@app.command()
+@friendly_errors
+def sql(
+    query: Annotated[str, typer.Argument(help="SQL over workspace tables by name (DuckDB dialect).")],
+    limit: Annotated[int, typer.Option(help="Rows to show in the table view.")] = 50,
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Run SQL over the workspace tables."""
+    ws = open_workspace(workspace)
+    result = ws.sql(query)
+    if as_json:
+        print_json(result.to_pylist())
+        return
+    shown = result.slice(0, limit)
+    print_table(None, result.column_names, [list(r.values()) for r in shown.to_pylist()])
+    if result.num_rows > limit:
+        typer.echo(f"... {result.num_rows - limit:,} more rows (use --limit or --json)")
+
+
+@app.command()
+@friendly_errors
+def drop(
+    table: Annotated[str, typer.Argument(help="Table name.")],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Delete a table with all its snapshots."""
+    ws = open_workspace(workspace)
+    if not yes:
+        typer.confirm(f"Delete table '{table}' and its whole history?", abort=True)
+    ws.drop(table)
+    typer.echo(f"dropped '{table}'")
+
+
+@app.command()
+@friendly_errors
+def quality(
+    table: Annotated[str, typer.Argument(help="Table name.")],
+    against: Annotated[
+        str | None, typer.Option(help="Compare with this snapshot id, or 'previous', for drift.")
+    ] = None,
+    checks: Annotated[Path | None, typer.Option(help="YAML file of declared checks.")] = None,
+    html: Annotated[Path | None, typer.Option(help="Also write a standalone HTML report here.")] = None,
+    lang: Annotated[str, typer.Option(help="Report language: ko or en.")] = "ko",
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Check a table's data quality; exits 1 when a check fails (to gate a pipeline)."""
+    from mirae.lake import load_checks
+
+    ws = open_workspace(workspace)
+    declared = load_checks(checks) if checks else None
+    with progress_bar(enabled=not as_json) as progress:
+        report = ws.quality(table, against=_snapshot_arg(against), checks=declared, progress=progress)
+    if html:
+        report.to_html(html, lang=lang)
+    if as_json:
+        print_json(report.to_dict())
+    else:
+        _print_quality(report, html)
+    if report.status == "fail":
+        raise typer.Exit(code=1)
+
+
+def _print_quality(report: Any, html: Path | None) -> None:
+    data = report.to_dict()
+    print_table(
+        f"quality of {data.get('table')}: {data.get('rows', 0):,} rows, "
+        f"{data.get('duplicate_rows', 0):,} duplicate rows",
+        ["column", "type", "nulls", "null %", "distinct", "outliers (IQR)", "flags"],
+        [
+            (
+                c.get("name"),
+                c.get("type"),
+                c.get("nulls"),
+                f"{100 * (c.get('null_ratio') or 0):.1f}",
+                c.get("distinct"),
+                c.get("outliers_iqr", ""),
+                ", ".join(c.get("flags", [])),
+            )
+            for c in data.get("columns", [])
+        ],
+    )
+    results = data.get("checks", [])
+    if results:
+        print_table(
+            "checks",
+            ["check", "status", "detail"],
+            [(r.get("name"), r.get("status"), r.get("message")) for r in results],
+        )
+    typer.echo(f"status: {data.get('status')}")
+    if html:
+        typer.echo(f"report: {html}")
+
+
+@app.command()
+@friendly_errors
+def profile(
+    table: Annotated[str, typer.Argument(help="Table name.")],
+    html: Annotated[Path | None, typer.Option(help="Write a standalone HTML report here.")] = None,
+    lang: Annotated[str, typer.Option(help="Report language: ko or en.")] = "ko",
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Profile a table: histograms, top values, correlations, scatter plots."""
+    ws = open_workspace(workspace)
+    with progress_bar(enabled=not as_json) as progress:
+        result = ws.profile(table, progress=progress)
+    if html:
+        result.to_html(html, lang=lang)
+    if as_json:
+        print_json(result.to_dict())
+        return
+    data = result.to_dict()
+    typer.echo(f"profiled '{table}': {len(data.get('columns', []))} columns")
+    if html:
+        typer.echo(f"report: {html}")
+
+
+@app.command()
+@friendly_errors
+def demo(
+    out: Annotated[Path, typer.Option(help="Folder for the demo's reports.")] = Path("mirae-demo"),
+    lang: Annotated[str, typer.Option(help="Report language: ko or en.")] = "ko",
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Ingest the bundled samples, check and profile them, and write the HTML report."""
+    from mirae.service import run_demo
+
+    ws = open_workspace(workspace)
+    with progress_bar(enabled=not as_json) as progress:
+        result = run_demo(ws, out, lang=lang, progress=progress)
+    if as_json:
+        print_json(result.to_dict())
+        return
+    print_table(
+        f"mirae demo — workspace {ws.path}",
+        ["table", "rows", "columns", "quality", "report"],
+        [(t.table, f"{t.rows:,}", t.columns, t.status, t.report) for t in result.tables],
+    )
+    typer.echo(f"Open the report: {result.tables[0].report}")
+
+
+def main() -> None:
+    """Entry point of the ``mirae`` command."""
+    os.environ.setdefault("PYTHONIOENCODING", "utf-8")
+    app()

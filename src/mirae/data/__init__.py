@@ -1,0 +1,1 @@
+"""Small, openly licensed sample data shipped with mirae (see README.md here)."""
