@@ -280,3 +280,10 @@ def test_two_processes_appending_at_once_lose_no_commit(tmp_path: Path) -> None:
     history = ws.history("events")
     assert len(history) == 1 + 2 * batches
     assert [s.total_rows for s in history] == list(range(1, 2 + 2 * batches * rows, rows))
+
+
+def test_replace_takes_the_new_column_order(workspace: Workspace) -> None:
+    workspace.write("t", pd.DataFrame({"a": [1], "b": ["x"], "c": [1.0]}))
+    workspace.write("t", pd.DataFrame({"c": [2.0], "d": [True], "a": [5]}), mode="replace")
+    assert workspace.read("t").to_pylist() == [{"c": 2.0, "d": True, "a": 5}]
+    assert [c.name for c in workspace.schema("t")] == ["c", "d", "a"]

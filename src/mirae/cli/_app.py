@@ -88,14 +88,18 @@ def ingest(
     mode: Annotated[str, typer.Option(help="create | append | replace.")] = "create",
     fmt: Annotated[
         str | None,
-        typer.Option("--format", help="csv, tsv, parquet, excel, json, jsonl, html or sql (default: detected)."),
+        typer.Option(
+            "--format", help="csv, tsv, parquet, excel, json, jsonl, html or sql (default: detected)."
+        ),
     ] = None,
     sheet: Annotated[str | None, typer.Option(help="Excel sheet name or index.")] = None,
     table: Annotated[str | None, typer.Option(help="Database table (SQL sources).")] = None,
     query: Annotated[str | None, typer.Option(help="SQL query (SQL sources).")] = None,
     delimiter: Annotated[str | None, typer.Option(help="CSV delimiter (default: detected).")] = None,
     encoding: Annotated[str | None, typer.Option(help="Text encoding (default: detected).")] = None,
-    header: Annotated[bool | None, typer.Option("--header/--no-header", help="First row is a header.")] = None,
+    header: Annotated[
+        bool | None, typer.Option("--header/--no-header", help="First row is a header.")
+    ] = None,
     dtype: Annotated[
         list[str] | None, typer.Option("--dtype", help="Column type override COLUMN=TYPE; repeatable.")
     ] = None,
@@ -169,7 +173,16 @@ def history(
         f"history of {table}",
         ["snapshot", "committed (UTC)", "mode", "+rows", "-rows", "total", "user", "source"],
         [
-            (s.snapshot_id, s.committed_at, s.mode, f"{s.rows_added:,}", f"{s.rows_deleted:,}", f"{s.total_rows:,}", s.user, s.source)
+            (
+                s.snapshot_id,
+                s.committed_at,
+                s.mode,
+                f"{s.rows_added:,}",
+                f"{s.rows_deleted:,}",
+                f"{s.total_rows:,}",
+                s.user,
+                s.source,
+            )
             for s in snaps
         ],
     )
@@ -190,7 +203,14 @@ def show(
     rows = ws.count(table, snapshot=snapshot)
     head = ws.read(table, snapshot=snapshot, limit=limit)
     if as_json:
-        print_json({"table": table, "rows": rows, "columns": [c.to_dict() for c in columns], "head": head.to_pylist()})
+        print_json(
+            {
+                "table": table,
+                "rows": rows,
+                "columns": [c.to_dict() for c in columns],
+                "head": head.to_pylist(),
+            }
+        )
         return
     print_table(f"{table}: {rows:,} rows", ["column", "type"], [(c.name, c.type) for c in columns])
     print_table(None, head.column_names, [list(r.values()) for r in head.to_pylist()])

@@ -336,8 +336,8 @@ class Workspace:
                 order = [f.name for f in arrow.schema]
                 if tx.table_metadata.schema().column_names != order:
                     with tx.update_schema() as update:
-                        for column in order:
-                            update.move_last(column)
+                        for column in reversed(order):
+                            update.move_first(column)
                 _overwrite_in_one_snapshot(tx, table, arrow, props)
         except BaseException:
             guard.rollback()

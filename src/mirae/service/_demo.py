@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from mirae.core._progress import Progress
     from mirae.lake import Workspace
+    from mirae.lake._workspace import WriteMode
 
 #: (table name, bundled file, ingest options)
 SAMPLES: tuple[tuple[str, str, dict[str, Any]], ...] = (
@@ -76,7 +77,7 @@ def run_demo(
     out_dir.mkdir(parents=True, exist_ok=True)
     tables = []
     for name, filename, options in SAMPLES:
-        mode = "replace" if ws.exists(name) else "create"
+        mode: WriteMode = "replace" if ws.exists(name) else "create"
         result = ws.ingest(str(sample_path(filename)), name, mode=mode, progress=progress, **options)
         report = ws.quality(name, progress=progress)
         prof = ws.profile(name, progress=progress)
