@@ -24,9 +24,9 @@ from mirae.lake._ingest._encoding import (
     SAMPLE_BYTES,
     canonical,
     detect_encoding,
-    raise_undecodable,
     read_sample,
     transcode_to_utf8,
+    undecodable_error,
 )
 from mirae.lake._ingest._result import EXAMPLES, SkippedLine, SourceData
 
@@ -63,6 +63,8 @@ def read_csv(
     encoding: str | None = None,
     on_bad_lines: BadLines = "error",
     nrows: int | None = None,
+    date_format: str | None = None,
+    timestamp_format: str | None = None,
 ) -> SourceData:
     """Read a delimited text file (plain, gzip, xz or bz2) into Arrow.
 
@@ -89,7 +91,7 @@ def read_csv(
             sample.decode(enc)
         except UnicodeDecodeError as exc:
             if not (len(sample) == SAMPLE_BYTES and exc.start > len(sample) - 8):
-                raise_undecodable(sample, enc, label=label, tried=[])
+                raise undecodable_error(sample, enc, label=label, tried=[]) from None
     else:
         enc, tried = detect_encoding(sample, label=label)
         notes.append(f"encoding detected as {enc}")
@@ -114,7 +116,8 @@ def read_csv(
     if delimiter is None:
         delimiter = detect_delimiter(text_sample, prefer_tab=is_tab_separated(path.name))
         notes.append(f"delimiter detected as {delimiter!r}")
-    reader = _Reader(duck_path, duck_compression, delimiter, label)
+    formats = {"dateformat": date_format, "timestampformat": timestamp_format}
+    reader = _Reader(duck_path, duck_compression, delimiter, label, formats)
     has_header, skip, sniffed = reader.sniff(header)
     if header is None:
         notes.append("header row detected" if has_header else "no header row detected")
@@ -205,18 +208,24 @@ def _check_header(text: str, delimiter: str, skip: int, label: str) -> None:
 class _Reader:
     """One CSV file read with DuckDB, each attempt on a fresh connection."""
 
-    def __init__(self, path: Path, compression: str | None, delimiter: str, label: str) -> None:
+    def __init__(
+        self, path: Path, compression: str | None, delimiter: str, label: str, formats: dict[str, str | None]
+    ) -> None:
         self.path, self.compression, self.delimiter, self.label = path, compression, delimiter, label
+        self.formats = {k: v for k, v in formats.items() if v}
 
     def _options(self) -> list[str]:
         opts = [f"delim={_literal(self.delimiter)}"]
+        opts += [f"{key}={_literal(value)}" for key, value in self.formats.items()]
         if self.compression == "gzip":
             opts.append("compression='gzip'")
         return opts
 
-    def _run(self, con: duckdb.DuckDBPyConnection, query: str) -> Any:
+    def _run(self, con: duckdb.DuckDBPyConnection, query: str, *, arrow: bool = False) -> Any:
         try:
-            return con.execute(query)
+            if arrow:
+                return con.sql(query).to_arrow_table()
+            return con.execute(query).fetchone()
         except Exception as exc:
             msg = (
                 f"cannot parse {self.label} as delimited text with delimiter {self.delimiter!r}: {exc}\n"
@@ -236,7 +245,7 @@ class _Reader:
             row = self._run(
                 con,
                 f"SELECT HasHeader, SkipRows, Columns FROM sniff_csv({_literal(str(self.path))}, {', '.join(opts)})",
-            ).fetchone()
+            )
         finally:
             con.close()
         has_header, skip, columns = row
@@ -261,8 +270,10 @@ class _Reader:
         con = duckdb.connect(":memory:")
         try:
             table = self._run(
-                con, f"SELECT * FROM read_csv({_literal(str(self.path))}, {', '.join(opts)}){limit}"
-            ).to_arrow_table()
+                con,
+                f"SELECT * FROM read_csv({_literal(str(self.path))}, {', '.join(opts)}){limit}",
+                arrow=True,
+            )
             rejects = con.execute(
                 "SELECT line, column_name, error_type, csv_line, error_message FROM reject_errors ORDER BY line"
             ).fetchall()
@@ -337,8 +348,10 @@ def _malformed(rejects: list[tuple[Any, ...]]) -> list[tuple[int, str, str]]:
             continue
         line = int(line)
         if line not in seen:
-            reason = str(message).replace("Expected Number of Columns", "expected fields").replace(
-                "Found", "found"
+            reason = (
+                str(message)
+                .replace("Expected Number of Columns", "expected fields")
+                .replace("Found", "found")
             )
             seen[line] = (line, str(csv_line), f"{str(kind).lower()}: {reason}")
     return [seen[k] for k in sorted(seen)]

@@ -119,7 +119,7 @@ def apply_dtypes(
             f"CAST({_quote(c)} AS {types[c]}) AS {_quote(c)}" if c in types else _quote(c)
             for c in table.column_names
         )
-        return con.execute(f"SELECT {selects} FROM src").to_arrow_table()
+        return con.sql(f"SELECT {selects} FROM src").to_arrow_table()
     finally:
         con.close()
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 import bz2
 import codecs
 import gzip
+import io
 import lzma
 from pathlib import Path
-from typing import IO
 
 from mirae.errors import EncodingError
 
@@ -22,7 +22,7 @@ _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codec
 _KOREAN = ("cp949", "euc_kr", "euc-kr", "johab", "iso2022_kr")
 
 
-def open_binary(path: Path, compression: str | None) -> IO[bytes]:
+def open_binary(path: Path, compression: str | None) -> io.BufferedIOBase:
     """Open ``path`` for reading bytes, decompressing gzip, xz or bz2 on the fly."""
     if compression == "gzip":
         return gzip.open(path, "rb")
@@ -97,7 +97,7 @@ def detect_encoding(sample: bytes, *, label: str) -> tuple[str, list[str]]:
         return "utf-8", []
     if good > bad:
         # mostly valid UTF-8 with some broken bytes: a damaged UTF-8 file
-        raise_undecodable(sample, "utf-8", label=label, tried=tried)
+        raise undecodable_error(sample, "utf-8", label=label, tried=tried)
     tried.append("cp949")
     text = _decodes(sample, "cp949")
     if text is not None and _hangul_share(text) >= 0.5:
@@ -112,11 +112,10 @@ def detect_encoding(sample: bytes, *, label: str) -> tuple[str, list[str]]:
         if _decodes(sample, name) is not None:
             return name, tried
         tried.append(name)
-    raise_undecodable(sample, "utf-8", label=label, tried=tried)
-    raise AssertionError  # pragma: no cover - raise_undecodable always raises
+    raise undecodable_error(sample, "utf-8", label=label, tried=tried)
 
 
-def raise_undecodable(
+def undecodable_error(
     data: bytes,
     encoding: str,
     *,
@@ -124,8 +123,8 @@ def raise_undecodable(
     tried: list[str],
     offset_before: int = 0,
     lines_before: int = 0,
-) -> None:
-    """Raise :class:`EncodingError` for the first bytes of ``data`` that do not decode."""
+) -> EncodingError:
+    """Return the :class:`EncodingError` for the first bytes of ``data`` that do not decode."""
     try:
         data.decode(encoding)
     except UnicodeDecodeError as exc:
@@ -141,7 +140,7 @@ def raise_undecodable(
         f"encodings tried: {tried_text}. If you know the file's encoding pass it, e.g. "
         "encoding='cp949' for Korean Excel exports or encoding='latin-1'; otherwise re-save the file as UTF-8."
     )
-    raise EncodingError(msg)
+    return EncodingError(msg)
 
 
 def transcode_to_utf8(
@@ -181,7 +180,7 @@ def transcode_to_utf8(
             try:
                 text = decoder.decode(chunk, final=final)
             except UnicodeDecodeError:
-                raise_undecodable(
+                raise undecodable_error(
                     pending + chunk,
                     encoding,
                     label=label,

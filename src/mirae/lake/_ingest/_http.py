@@ -1,0 +1,114 @@
+"""Files and JSON APIs over HTTP(S), fetched with the standard library."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import urllib.error
+import urllib.request
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import urljoin, urlparse
+
+from mirae.errors import ConfigError, IngestError, SourceNotFoundError
+
+TIMEOUT_S = 60.0
+_LINK_NEXT = re.compile(r'<([^>]+)>\s*;\s*rel="?next"?', re.IGNORECASE)
+
+
+def _open(url: str, timeout: float) -> Any:
+    if urlparse(url).scheme.lower() not in ("http", "https"):
+        msg = f"only http:// and https:// URLs can be fetched; got {url!r}."
+        raise ConfigError(msg)
+    request = urllib.request.Request(url, headers={"User-Agent": "mirae", "Accept": "*/*"})  # noqa: S310
+    try:
+        return urllib.request.urlopen(request, timeout=timeout)  # noqa: S310 - scheme checked above
+    except urllib.error.HTTPError as exc:
+        if exc.code in (404, 410):
+            msg = f"{url} returned HTTP {exc.code} {exc.reason}: there is no file at that address. Check the URL."
+            raise SourceNotFoundError(msg) from None
+        msg = f"{url} returned HTTP {exc.code} {exc.reason}. Check the URL and that you may access it."
+        raise IngestError(msg) from None
+    except (urllib.error.URLError, TimeoutError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        msg = f"cannot fetch {url}: {reason}. Check the address and the network (timeout {timeout:g} s)."
+        raise IngestError(msg) from None
+
+
+def download(url: str, folder: Path, *, timeout: float = TIMEOUT_S) -> tuple[Path, str]:
+    """Save the body of ``url`` in ``folder``; return the file and its Content-Type.
+
+    The file keeps the URL's file name (so ``.csv.gz`` still says what it is).
+    """
+    name = PurePosixPath(urlparse(url).path).name or "download"
+    target = folder / ("download-" + re.sub(r"[^\w.\-]", "_", name))
+    with _open(url, timeout) as response, target.open("wb") as out:
+        try:
+            shutil.copyfileobj(response, out, 1 << 20)
+        except (TimeoutError, OSError) as exc:
+            msg = f"the download of {url} stopped: {exc}. Try again, or a larger timeout=."
+            raise IngestError(msg) from None
+        content_type = response.headers.get("Content-Type", "") or ""
+    return target, content_type
+
+
+def _get_json(url: str, timeout: float) -> tuple[Any, str | None]:
+    with _open(url, timeout) as response:
+        body = response.read()
+        link = response.headers.get("Link")
+    try:
+        return json.loads(body.decode("utf-8-sig")), link
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        msg = f"{url} did not return JSON ({exc}). Check the URL, or pass format= for other files."
+        raise IngestError(msg) from None
+
+
+def fetch_pages(
+    url: str,
+    *,
+    next_key: str = "next",
+    record_path: str | list[str] | None = None,
+    max_pages: int = 1000,
+    timeout: float = TIMEOUT_S,
+) -> tuple[list[Any], int]:
+    """Follow a paginated JSON API and return all records and the page count.
+
+    The next page is the value at ``next_key`` (dotted path, e.g.
+    ``links.next``) in each page, or the ``Link: <...>; rel="next"`` header.
+    Records are at ``record_path`` in each page (or the page itself when it is
+    a list, or the page's only list value).
+    """
+    from mirae.lake._ingest._files import records_at
+
+    records: list[Any] = []
+    seen: set[str] = set()
+    current: str | None = url
+    pages = 0
+    while current:
+        if current in seen:
+            msg = f"the API at {url} links back to a page already read ({current}); stopping would lose nothing."
+            raise IngestError(msg)
+        if pages >= max_pages:
+            msg = f"the API at {url} has more than max_pages={max_pages} pages; pass a larger max_pages=."
+            raise IngestError(msg)
+        seen.add(current)
+        page, link = _get_json(current, timeout)
+        pages += 1
+        records.extend(records_at(page, record_path, label=f"page {pages} of {url}"))
+        following = _next_link(page, next_key, link)
+        current = urljoin(current, following) if following else None
+    return records, pages
+
+
+def _next_link(page: Any, next_key: str, header: str | None) -> str | None:
+    node: Any = page
+    for key in next_key.split("."):
+        node = node.get(key) if isinstance(node, dict) else None
+    if isinstance(node, str) and node:
+        return node
+    if header:
+        found = _LINK_NEXT.search(header)
+        if found:
+            return found.group(1)
+    return None

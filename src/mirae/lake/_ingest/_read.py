@@ -1,0 +1,375 @@
+"""Read any supported source into Arrow, and ingest it into a workspace table."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+from urllib.parse import urlparse
+
+from mirae.core._progress import NullProgress, Progress
+from mirae.errors import ConfigError, SourceNotFoundError, TableExistsError
+from mirae.lake._arrow import iceberg_type
+from mirae.lake._ingest import _csv, _files, _http, _sql
+from mirae.lake._ingest._detect import (
+    file_path,
+    format_from_content_type,
+    format_from_name,
+    is_database_url,
+    is_url,
+    normalize_format,
+)
+from mirae.lake._ingest._dtypes import apply_dtypes
+from mirae.lake._ingest._result import IngestResult, SourceData
+
+if TYPE_CHECKING:
+    from mirae.lake._workspace import Workspace, WriteMode
+
+# which options make sense for which formats (anything else is a mistake worth reporting)
+_OPTIONS_FOR = {
+    "delimiter": {"csv"},
+    "header": {"csv"},
+    "date_format": {"csv"},
+    "timestamp_format": {"csv"},
+    "encoding": {"csv", "json", "jsonl", "html"},
+    "on_bad_lines": {"csv", "jsonl"},
+    "sheet": {"excel"},
+    "record_path": {"json"},
+    "table": {"sql"},
+    "query": {"sql"},
+    "schema": {"sql"},
+    "match": {"html"},
+    "table_index": {"html"},
+    "paginate": {"json"},
+}
+
+
+def read_source(
+    source: str | os.PathLike[str],
+    *,
+    format: str | None = None,
+    delimiter: str | None = None,
+    header: bool | None = None,
+    dtypes: Mapping[str, str] | None = None,
+    encoding: str | None = None,
+    on_bad_lines: Literal["error", "skip"] = "error",
+    nrows: int | None = None,
+    date_format: str | None = None,
+    timestamp_format: str | None = None,
+    sheet: str | int | None = None,
+    record_path: str | list[str] | None = None,
+    table: str | None = None,
+    query: str | None = None,
+    schema: str | None = None,
+    match: str | None = None,
+    table_index: int | None = None,
+    paginate: bool = False,
+    next_key: str = "next",
+    max_pages: int = 1000,
+    timeout: float = _http.TIMEOUT_S,
+    chunk_rows: int = _sql.CHUNK_ROWS,
+    progress: Progress | None = None,
+) -> SourceData:
+    """Read a file, URL or database into an Arrow table, without storing it.
+
+    Parameters
+    ----------
+    source : str or path
+        A file path (``.csv``, ``.tsv``, ``.txt``, optionally ``.gz``/``.xz``/``.bz2``;
+        ``.parquet``; ``.xlsx``; ``.json``; ``.jsonl``/``.ndjson``; ``.html``), an
+        ``http(s)://`` URL of such a file, or a SQLAlchemy database URL
+        (``postgresql://user@host/db``, ``sqlite:///file.db``).
+    format : str, optional
+        ``csv``, ``parquet``, ``excel``, ``json``, ``jsonl``, ``html`` or ``sql``;
+        detected from the suffix, the URL or its Content-Type when omitted.
+    delimiter, header : optional
+        CSV field separator and whether the first row names the columns;
+        detected when omitted.
+    dtypes : dict, optional
+        ``{column: 'str' | 'int' | 'float' | 'date' | 'datetime' | 'bool'}``;
+        a value that does not parse raises :class:`~mirae.errors.TypeParseError`.
+    encoding : str, optional
+        Text encoding; detected when omitted (UTF-8, UTF-8 with BOM, CP949/EUC-KR...).
+    on_bad_lines : {'error', 'skip'}
+        Malformed CSV/JSON Lines lines fail the read (listing their line
+        numbers), or are left out and counted in ``skipped_rows``.
+    nrows : int, optional
+        Read only the first ``nrows`` rows.
+    date_format, timestamp_format : str, optional
+        CSV date/time layouts in strftime codes, e.g. ``'%m/%d/%Y %H:%M'``, for
+        dates the detector does not recognise.
+    sheet : str or int, optional
+        Excel sheet name or 0-based index (default: the first sheet).
+    record_path : str, optional
+        Dotted key of the record list in a JSON document (``"data.items"``).
+    table, query, schema : str, optional
+        For database URLs: a table (optionally ``schema.table``) or a SQL query.
+    match, table_index : optional
+        For HTML pages: text the table must contain, and which matching table.
+    paginate, next_key, max_pages : optional
+        For JSON APIs: follow the ``next_key`` link (or a ``Link: rel=next``
+        header) page after page.
+    timeout : float
+        Seconds to wait for an HTTP server.
+    chunk_rows : int
+        Rows fetched from a database at a time.
+    progress : Progress, optional
+        Receives progress events.
+
+    Returns
+    -------
+    SourceData
+        The table plus what was detected (encoding, delimiter, skipped lines, notes).
+
+    Raises
+    ------
+    SourceNotFoundError, EmptySourceError, EncodingError, MalformedRowsError,
+    TypeParseError, SchemaError, IngestError, ConfigError
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "sales.csv"
+    >>> _ = path.write_text("품목,수량\\n사과,3\\n배,5\\n", encoding="utf-8")
+    >>> data = read_source(path)
+    >>> data.table.to_pylist()
+    [{'품목': '사과', '수량': 3}, {'품목': '배', '수량': 5}]
+    >>> data.delimiter, data.encoding
+    (',', 'utf-8')
+    """
+    progress = progress or NullProgress()
+    text = os.fspath(source)
+    fmt = normalize_format(format) if format else None
+    if fmt == "sql" or (fmt is None and is_database_url(text)):
+        fmt = "sql"
+    given = {
+        "delimiter": delimiter,
+        "header": header,
+        "date_format": date_format,
+        "timestamp_format": timestamp_format,
+        "encoding": encoding,
+        "on_bad_lines": None if on_bad_lines == "error" else on_bad_lines,
+        "sheet": sheet,
+        "record_path": record_path if not paginate else None,
+        "table": table,
+        "query": query,
+        "schema": schema,
+        "match": match,
+        "table_index": table_index,
+        "paginate": paginate or None,
+    }
+    progress.start(f"reading {_shown(text)}")
+    try:
+        if fmt == "sql":
+            _check_options(given, "sql")
+            data = _sql.read_sql(
+                text, table=table, query=query, schema=schema, chunk_rows=chunk_rows, progress=progress
+            )
+            return _finish(data, dtypes, nrows, "row")
+        with tempfile.TemporaryDirectory(prefix="mirae-ingest-") as tmp:
+            folder = Path(tmp)
+            if is_url(text):
+                label = _shown(text)
+                if paginate:
+                    _check_options(given, "json")
+                    records, pages = _http.fetch_pages(
+                        text, next_key=next_key, record_path=record_path, max_pages=max_pages, timeout=timeout
+                    )
+                    notes = [f"{pages} page(s) fetched"]
+                    arrow = _files.records_table(records, label=label, notes=notes)
+                    return _finish(SourceData(arrow, label, "json", notes=notes), dtypes, nrows, "record")
+                path, content_type = _http.download(text, folder, timeout=timeout)
+                fmt = fmt or format_from_name(urlparse(text).path) or format_from_content_type(content_type)
+            else:
+                path = file_path(text)
+                label = str(path.resolve())
+                if not path.is_file():
+                    what = "is a folder, not a file" if path.is_dir() else "does not exist"
+                    msg = f"{label} {what}. Check the path (relative paths start at {Path.cwd()})."
+                    raise SourceNotFoundError(msg)
+                fmt = fmt or format_from_name(path.name)
+            if fmt is None:
+                msg = (
+                    f"cannot tell the format of {label} from its name; pass format= one of "
+                    "'csv', 'parquet', 'excel', 'json', 'jsonl', 'html'."
+                )
+                raise ConfigError(msg)
+            _check_options(given, fmt)
+            data = _read_file(
+                path,
+                fmt,
+                label=label,
+                folder=folder,
+                delimiter=delimiter,
+                header=header,
+                dtypes=dtypes,
+                encoding=encoding,
+                on_bad_lines=on_bad_lines,
+                nrows=nrows,
+                date_format=date_format,
+                timestamp_format=timestamp_format,
+                sheet=sheet,
+                record_path=record_path,
+                match=match,
+                table_index=table_index or 0,
+            )
+            return data
+    finally:
+        progress.finish()
+
+
+def _read_file(
+    path: Path,
+    fmt: str,
+    *,
+    label: str,
+    folder: Path,
+    delimiter: str | None,
+    header: bool | None,
+    dtypes: Mapping[str, str] | None,
+    encoding: str | None,
+    on_bad_lines: Literal["error", "skip"],
+    nrows: int | None,
+    date_format: str | None,
+    timestamp_format: str | None,
+    sheet: str | int | None,
+    record_path: str | list[str] | None,
+    match: str | None,
+    table_index: int,
+) -> SourceData:
+    if fmt == "csv":
+        return _csv.read_csv(
+            path,
+            label=label,
+            tmpdir=folder,
+            delimiter=delimiter,
+            header=header,
+            dtypes=dtypes,
+            encoding=encoding,
+            on_bad_lines=on_bad_lines,
+            nrows=nrows,
+            date_format=date_format,
+            timestamp_format=timestamp_format,
+        )
+    if fmt == "parquet":
+        return _finish(_files.read_parquet(path, label=label), dtypes, nrows, "row")
+    if fmt == "excel":
+        return _finish(_files.read_excel(path, label=label, sheet=sheet, dtypes=dtypes), None, nrows, "row")
+    if fmt == "json":
+        data = _files.read_json(path, label=label, record_path=record_path, encoding=encoding)
+        return _finish(data, dtypes, nrows, "record")
+    if fmt == "jsonl":
+        data = _files.read_jsonl(path, label=label, encoding=encoding, on_bad_lines=on_bad_lines)
+        return _finish(data, dtypes, nrows, "record")
+    data = _files.read_html(path, label=label, match=match, table_index=table_index, encoding=encoding)
+    return _finish(data, dtypes, nrows, "row")
+
+
+def _finish(
+    data: SourceData, dtypes: Mapping[str, str] | None, nrows: int | None, row_word: str
+) -> SourceData:
+    """Apply declared types and the row limit to a source read in memory."""
+    if nrows is not None:
+        data.table = data.table.slice(0, max(int(nrows), 0))
+    data.table = apply_dtypes(data.table, dtypes, label=data.source, row_word=row_word)
+    return data
+
+
+def _check_options(given: dict[str, Any], fmt: str) -> None:
+    wrong = [name for name, value in given.items() if value is not None and fmt not in _OPTIONS_FOR[name]]
+    if wrong:
+        detail = "; ".join(f"{n}= applies to {', '.join(sorted(_OPTIONS_FOR[n]))}" for n in wrong)
+        msg = f"option(s) {', '.join(wrong)} do not apply to {fmt} sources ({detail}). Remove them or pass format=."
+        raise ConfigError(msg)
+
+
+def _shown(text: str) -> str:
+    """The source as recorded: a URL without its password."""
+    if "://" not in text:
+        return text
+    parsed = urlparse(text)
+    if parsed.password:
+        netloc = parsed.netloc.replace(f":{parsed.password}@", ":***@")
+        return parsed._replace(netloc=netloc).geturl()
+    return text
+
+
+def ingest_into(
+    ws: Workspace,
+    source: str | os.PathLike[str],
+    name: str,
+    *,
+    mode: WriteMode = "create",
+    progress: Progress | None = None,
+    **options: Any,
+) -> IngestResult:
+    """Read ``source`` completely, then store it as one new snapshot of table ``name``.
+
+    The workspace is written once, after the whole source was read and
+    checked, so a failed ingest changes nothing.
+
+    Parameters
+    ----------
+    ws : Workspace
+        Where to store the table.
+    source : str or path
+        As in :func:`read_source`.
+    name : str
+        The table name.
+    mode : {'create', 'append', 'replace'}
+        As in :meth:`Workspace.write`.
+    progress : Progress, optional
+        Receives progress events.
+    **options
+        Passed to :func:`read_source` (``format``, ``delimiter``, ``dtypes``...).
+
+    Returns
+    -------
+    IngestResult
+        The snapshot committed, rows, columns and types, and what was detected.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from mirae import Workspace
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "a.csv").write_text("id,qty\\n1,3\\n2,5\\n")
+    >>> result = Workspace(folder / "ws").ingest(folder / "a.csv", "orders")
+    >>> result.rows, result.column_types
+    (2, {'id': 'int64', 'qty': 'int64'})
+    """
+    from mirae.lake._catalog import check_table_name
+
+    check_table_name(name)
+    if mode not in ("create", "append", "replace"):
+        msg = f"mode must be one of create, append, replace; got {mode!r}."
+        raise ConfigError(msg)
+    if mode == "create" and ws.exists(name):
+        msg = (
+            f"table '{name}' already exists; use mode='append' to add rows, "
+            "mode='replace' to overwrite it, or drop it first."
+        )
+        raise TableExistsError(msg)
+    progress = progress or NullProgress()
+    data = read_source(source, progress=progress, **options)
+    progress.start(f"writing table {name}")
+    try:
+        snapshot = ws.write(name, data.table, mode=mode, source=data.source)
+    finally:
+        progress.finish()
+    return IngestResult(
+        table=name,
+        snapshot=snapshot,
+        rows=data.table.num_rows,
+        columns=list(data.table.column_names),
+        column_types={f.name: str(iceberg_type(f.type)) for f in data.table.schema},
+        source=data.source,
+        format=data.format,
+        encoding=data.encoding,
+        delimiter=data.delimiter,
+        skipped_rows=data.skipped_rows,
+        skipped_examples=list(data.skipped_examples),
+        notes=list(data.notes),
+    )
