@@ -103,7 +103,9 @@ def summary_metrics(
         "accuracy": float(accuracy_score(y_true, y_pred)),
         "balanced_accuracy": _balanced_accuracy(balanced_accuracy_score, y_true, y_pred),
         "f1_macro": float(f1_score(y_true, y_pred, labels=labels, average="macro", zero_division=np.nan)),
-        "f1_weighted": float(f1_score(y_true, y_pred, labels=labels, average="weighted", zero_division=np.nan)),
+        "f1_weighted": float(
+            f1_score(y_true, y_pred, labels=labels, average="weighted", zero_division=np.nan)
+        ),
     }
     if proba is None:
         return metrics
@@ -113,15 +115,25 @@ def summary_metrics(
         score = proba[:, labels.index(pos_label)]
         single = positive.all() or (~positive).all()
         metrics["roc_auc"] = float("nan") if single else float(roc_auc_score(positive, score))
-        metrics["average_precision"] = float("nan") if single else float(average_precision_score(positive, score))
+        metrics["average_precision"] = (
+            float("nan") if single else float(average_precision_score(positive, score))
+        )
         metrics["brier"] = float(brier_score_loss(positive, score))
-    elif len(present) == len(labels):
-        metrics["roc_auc"] = float(roc_auc_score(y_true, proba, labels=labels, multi_class="ovr", average="macro"))
-    else:
+    # scikit-learn expects probability columns in sorted label order
+    try:
+        order = sorted(range(len(labels)), key=lambda i: labels[i])
+    except TypeError:
+        order = sorted(range(len(labels)), key=lambda i: str(labels[i]))
+    ordered_labels, ordered = [labels[i] for i in order], proba[:, order]
+    if len(labels) > 2 and len(present) == len(labels):
+        metrics["roc_auc"] = float(
+            roc_auc_score(y_true, ordered, labels=ordered_labels, multi_class="ovr", average="macro")
+        )
+    elif len(labels) > 2:
         metrics["roc_auc"] = float("nan")
-    clipped = np.clip(proba, 1e-15, 1 - 1e-15)
+    clipped = np.clip(ordered, 1e-15, 1 - 1e-15)
     clipped = clipped / clipped.sum(axis=1, keepdims=True)
-    metrics["log_loss"] = float(log_loss(y_true, clipped, labels=labels))
+    metrics["log_loss"] = float(log_loss(y_true, clipped, labels=ordered_labels))
     return metrics
 
 

@@ -48,11 +48,15 @@ def check_lengths(**arrays: Any) -> int:
     return n
 
 
-def resolve_classes(y_true: np.ndarray, y_pred: np.ndarray | None, classes: Sequence[Any] | None) -> list[Any]:
+def resolve_classes(
+    y_true: np.ndarray, y_pred: np.ndarray | None, classes: Sequence[Any] | None
+) -> list[Any]:
     """The class labels: ``classes`` when given, else the sorted union of the labels seen."""
     if classes is not None:
         found = list(classes)
-        seen = set(pd.unique(y_true).tolist()) | (set(pd.unique(y_pred).tolist()) if y_pred is not None else set())
+        seen = set(pd.unique(y_true).tolist()) | (
+            set(pd.unique(y_pred).tolist()) if y_pred is not None else set()
+        )
         unknown = sorted(map(str, seen - set(found)))
         if unknown:
             msg = f"labels {unknown[:5]} are not among classes {found}. Pass every class in classes=."
@@ -93,7 +97,9 @@ def resolve_pos_label(classes: Sequence[Any], pos_label: Any | None, *, required
 
 def proba_matrix(proba: Any, classes: Sequence[Any], n: int) -> np.ndarray:
     """Probabilities as an ``(n, n_classes)`` array; a binary 1-D score becomes two columns."""
-    matrix = np.asarray(proba.to_numpy() if isinstance(proba, pd.Series | pd.DataFrame) else proba, dtype=float)
+    matrix = np.asarray(
+        proba.to_numpy() if isinstance(proba, pd.Series | pd.DataFrame) else proba, dtype=float
+    )
     if matrix.ndim == 1:
         if len(classes) != 2:
             msg = (
