@@ -143,7 +143,7 @@ class Forecaster(ABC):
         data = self._check_fitted()
         h = _check_horizon(h)
         level = _check_level(level)
-        fut = data.future_frame(h, future) if (self.supports_exog and data.exog) else data.future_frame(h, None)
+        fut = data.future_frame(h, future, exog=self._needs_future(data))
         return data.to_output(self._predict(h, fut, level).drop(columns="step", errors="ignore"))
 
     # -- for subclasses and the backtest ---------------------------------------------------------
@@ -155,6 +155,10 @@ class Forecaster(ABC):
     @abstractmethod
     def _predict(self, h: int, future: pd.DataFrame, level: list[int]) -> pd.DataFrame:
         """Forecast on canonical columns; ``future`` has ``unique_id``, ``ds``, ``step`` (+ exog)."""
+
+    def _needs_future(self, data: ForecastData) -> bool:
+        """Whether predicting needs future exogenous values (capable and the data has exog)."""
+        return self.supports_exog and bool(data.exog)
 
     def _check_fitted(self) -> ForecastData:
         data = getattr(self, "data_", None)

@@ -222,7 +222,7 @@ class ForecastData:
         out[TARGET] = hist.groupby(ID)[TARGET].transform(lambda s: s.interpolate(limit_direction="both"))
         return out
 
-    def future_frame(self, h: int, future: pd.DataFrame | None = None) -> pd.DataFrame:
+    def future_frame(self, h: int, future: pd.DataFrame | None = None, *, exog: bool = True) -> pd.DataFrame:
         """The ``h`` future periods of every series with their exogenous values.
 
         Parameters
@@ -232,6 +232,9 @@ class ForecastData:
         future : DataFrame, optional
             Future exogenous values in the caller's column names, overriding
             those given when the data was built.
+        exog : bool
+            Attach (and require) the exogenous columns; ``False`` gives only the
+            ``unique_id``/``ds``/``step`` grid.
 
         Raises
         ------
@@ -251,7 +254,7 @@ class ForecastData:
                 "step": np.tile(offsets, len(last)),
             }
         )
-        if not self.exog:
+        if not (exog and self.exog):
             return grid
         merged = grid.merge(fut, on=[ID, TIME], how="left")
         holes = merged[list(self.exog)].isna()
