@@ -95,13 +95,13 @@ def test_quality_exits_1_when_a_declared_check_fails(tmp_path: Path, sales_csv: 
     _run(ws, "ingest", str(sales_csv), "--name", "sales")
     checks = tmp_path / "checks.yaml"
     checks.write_text(
-        "checks:\n  - column: 수량\n    rule: max\n    value: 4\n    severity: fail\n", encoding="utf-8"
+        "checks:\n  - column: 수량\n    rule: max\n    threshold: 4\n    severity: fail\n", encoding="utf-8"
     )
     code, out, _ = _run(ws, "quality", "sales", "--checks", str(checks), "--json")
     assert code == 1
     assert json.loads(out)["status"] == "fail"
     checks.write_text(
-        "checks:\n  - column: 수량\n    rule: max\n    value: 100\n    severity: fail\n", encoding="utf-8"
+        "checks:\n  - column: 수량\n    rule: max\n    threshold: 100\n    severity: fail\n", encoding="utf-8"
     )
     code, out, _ = _run(ws, "quality", "sales", "--checks", str(checks), "--json")
     assert code == 0 and json.loads(out)["status"] in {"pass", "warn"}

@@ -287,3 +287,17 @@ def test_replace_takes_the_new_column_order(workspace: Workspace) -> None:
     workspace.write("t", pd.DataFrame({"c": [2.0], "d": [True], "a": [5]}), mode="replace")
     assert workspace.read("t").to_pylist() == [{"c": 2.0, "d": True, "a": 5}]
     assert [c.name for c in workspace.schema("t")] == ["c", "d", "a"]
+
+
+def test_column_names_with_spaces_and_symbols_read_back(workspace: Workspace) -> None:
+    # PyIceberg stores 'a b' as 'a_x20b' inside Parquet; reads must map by field id
+    frame = pd.DataFrame({"a b": [1, 2], "x-y": ["p", "q"], "it's": [0.5, 1.5], "Customer ID": [7, 8]})
+    workspace.write("t", frame)
+    workspace.write("t", pd.DataFrame({"a b": [3], "new.col": [True]}), mode="append")
+    back = workspace.to_pandas("t")
+    assert back["a b"].tolist() == [1, 2, 3]
+    assert back["x-y"].tolist()[:2] == ["p", "q"]
+    assert back["it's"].tolist()[:2] == [0.5, 1.5]
+    assert back["Customer ID"].tolist()[:2] == [7, 8]
+    assert back["new.col"].tolist()[2] is True
+    assert workspace.sql('select sum("a b") s from t').to_pylist() == [{"s": 6}]

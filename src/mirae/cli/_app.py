@@ -130,7 +130,7 @@ def ingest(
         return
     snapshot = data["snapshot"]
     typer.echo(
-        f"{data['rows']:,} rows x {data['columns']} columns -> table '{name}' "
+        f"{data['rows']:,} rows x {len(data['columns'])} columns -> table '{name}' "
         f"(snapshot {snapshot['snapshot_id']}, mode {snapshot['mode']})"
     )
     for note in data.get("notes", []):
@@ -294,7 +294,7 @@ def _print_quality(report: Any, html: Path | None) -> None:
                 c.get("nulls"),
                 f"{100 * (c.get('null_ratio') or 0):.1f}",
                 c.get("distinct"),
-                c.get("outliers_iqr", ""),
+                c.get("iqr_outliers", ""),
                 ", ".join(c.get("flags", [])),
             )
             for c in data.get("columns", [])

@@ -414,29 +414,31 @@ def _overwrite_in_one_snapshot(tx: Any, table: IcebergTable, arrow: pa.Table, pr
 def register_view(
     con: duckdb.DuckDBPyConnection, name: str, table: IcebergTable, snapshot: int | None
 ) -> None:
-    """Create a DuckDB view ``name`` over a table's Parquet files at a snapshot."""
+    """Create a DuckDB view ``name`` over a table's Parquet files at a snapshot.
+
+    Columns are matched to the Parquet files by Iceberg field id, not by name:
+    PyIceberg stores names such as ``a b`` as ``a_x20b`` inside the files, and
+    a column added later is missing from older files (it reads as NULL).
+    """
     import pyarrow as pa
 
     snap = table.snapshot_by_id(snapshot) if snapshot is not None else table.current_snapshot()
     schema = _schema_at(table, snap.snapshot_id if snap else None)
+    arrow = plain_schema(schema.as_arrow())
     files = [str(local_path(f.file_path)) for f in data_files(table, snap)]
     if not files:
-        empty = pa.Table.from_pylist([], schema=schema.as_arrow())
-        con.register(f"__empty_{name}", empty)
+        con.register(f"__empty_{name}", pa.Table.from_pylist([], schema=arrow))
         con.execute(f"CREATE OR REPLACE VIEW {_quote(name)} AS SELECT * FROM {_quote('__empty_' + name)}")
         return
+    duck_types = con.from_arrow(pa.Table.from_pylist([], schema=arrow)).types
+    entries = ", ".join(
+        f"{field.field_id}: {{name: {_literal(field.name)}, type: {_literal(str(dtype))}, default_value: NULL}}"
+        for field, dtype in zip(schema.fields, duck_types, strict=True)
+    )
     file_list = ", ".join(_literal(f) for f in files)
-    arrow = schema.as_arrow()
-    present = _columns_in_files(con, file_list)
-    selects = []
-    for field in arrow:
-        if field.name in present:
-            selects.append(_quote(field.name))
-        else:  # a column added after these files were written
-            selects.append(f"CAST(NULL AS {_duck_type(con, field.type)}) AS {_quote(field.name)}")
     con.execute(
-        f"CREATE OR REPLACE VIEW {_quote(name)} AS SELECT {', '.join(selects)} "
-        f"FROM read_parquet([{file_list}], union_by_name = true)"
+        f"CREATE OR REPLACE VIEW {_quote(name)} AS SELECT * "
+        f"FROM read_parquet([{file_list}], schema = MAP {{{entries}}})"
     )
 
 
@@ -461,20 +463,6 @@ def data_files(table: IcebergTable, snap: Any) -> list[Any]:
                 )
     entries.sort(key=lambda e: (e[0], e[2]))
     return [e[3] for e in entries]
-
-
-def _columns_in_files(con: duckdb.DuckDBPyConnection, file_list: str) -> set[str]:
-    rows = con.execute(
-        f"SELECT DISTINCT name FROM parquet_schema([{file_list}]) WHERE num_children IS NULL OR num_children = 0"
-    ).fetchall()
-    return {r[0] for r in rows}
-
-
-def _duck_type(con: duckdb.DuckDBPyConnection, dtype: pa.DataType) -> str:
-    import pyarrow as pa
-
-    rel = con.from_arrow(pa.table({"x": pa.array([], type=dtype)}))
-    return str(rel.types[0])
 
 
 def _schema_at(table: IcebergTable, snapshot_id: int | None) -> Any:

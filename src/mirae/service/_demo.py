@@ -71,8 +71,6 @@ def run_demo(
     DemoResult
         The tables written and the report paths.
     """
-    from mirae.lake._report_html import write_report
-
     out_dir = Path(out).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
     tables = []
@@ -82,12 +80,12 @@ def run_demo(
         report = ws.quality(name, progress=progress)
         prof = ws.profile(name, progress=progress)
         html = out_dir / f"{name}.html"
-        write_report(html, quality=report, profile=prof, lang=lang)
+        report.to_html(html, lang=lang, profile=prof)
         tables.append(
             DemoTable(
                 table=name,
                 rows=result.rows,
-                columns=result.columns,
+                columns=len(result.columns),
                 snapshot_id=result.snapshot.snapshot_id,
                 status=report.status,
                 report=str(html),
