@@ -365,3 +365,7 @@ def main() -> None:
     """Entry point of the ``mirae`` command."""
     os.environ.setdefault("PYTHONIOENCODING", "utf-8")
     app()
+
+
+# commands defined in their own modules register themselves on ``app``
+from mirae.cli import _forecast  # noqa: E402, F401

@@ -1,7 +1,7 @@
 """Time frequencies of forecasting data: inference, pandas offsets, seasonal positions.
 
-mirae forecasts daily (``D``), weekly (``W``), monthly (``M``) and quarterly
-(``Q``) data. A :class:`Frequency` holds the short code, the pandas offset that
+mirae forecasts daily (``D``), weekly (``W``), monthly (``M``), quarterly
+(``Q``) and yearly (``Y``, no seasonality) data. A :class:`Frequency` holds the short code, the pandas offset that
 lays out the time grid (anchored on the data: weekly on its weekday, monthly on
 month start or end) and the length of one seasonal cycle.
 """
@@ -17,13 +17,13 @@ from mirae.errors import FrequencyError
 
 __all__ = ["FREQUENCIES", "Frequency", "infer_frequency"]
 
-FREQUENCIES = ("D", "W", "M", "Q")
+FREQUENCIES = ("D", "W", "M", "Q", "Y")
 
 #: Length of one seasonal cycle per frequency (a week of days, a year otherwise).
-_SEASON_LENGTH = {"D": 7, "W": 52, "M": 12, "Q": 4}
+_SEASON_LENGTH = {"D": 7, "W": 52, "M": 12, "Q": 4, "Y": 1}
 _WEEKDAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
 _FIX = (
-    "Pass freq='D', 'W', 'M' or 'Q' explicitly, and make every date of a series sit on that grid "
+    "Pass freq='D', 'W', 'M', 'Q' or 'Y' explicitly, and make every date of a series sit on that grid "
     "(weekly rows on the same weekday, monthly rows all on the 1st or all on the month end)."
 )
 
@@ -53,7 +53,7 @@ class Frequency:
 
     @property
     def season_length(self) -> int:
-        """Periods in one seasonal cycle: 7 for daily, 52 weekly, 12 monthly, 4 quarterly."""
+        """Periods in one seasonal cycle: 7 for daily, 52 weekly, 12 monthly, 4 quarterly, 1 yearly."""
         return _SEASON_LENGTH[self.code]
 
     def future_dates(self, last: pd.Timestamp, h: int) -> pd.DatetimeIndex:
@@ -82,6 +82,8 @@ class Frequency:
             pos = np.minimum(idx.isocalendar().week.to_numpy(dtype=np.int64), 52)
         elif self.code == "M":
             pos = idx.month.to_numpy()
+        elif self.code == "Y":
+            pos = np.ones(len(idx), dtype=np.int64)
         else:
             pos = idx.quarter.to_numpy()
         return np.asarray(pos, dtype=np.int64)
@@ -100,13 +102,13 @@ def _offset_for(code: str, dates: pd.DatetimeIndex) -> str:
             )
             raise FrequencyError(msg)
         return f"W-{_WEEKDAYS[int(weekdays[0])]}"
-    kind = "month" if code == "M" else "quarter"
-    starts = dates.is_month_start if code == "M" else dates.is_quarter_start
-    ends = dates.is_month_end if code == "M" else dates.is_quarter_end
+    kind = {"M": "month", "Q": "quarter", "Y": "year"}[code]
+    starts = {"M": dates.is_month_start, "Q": dates.is_quarter_start, "Y": dates.is_year_start}[code]
+    ends = {"M": dates.is_month_end, "Q": dates.is_quarter_end, "Y": dates.is_year_end}[code]
     if bool(starts.all()):
-        return "MS" if code == "M" else "QS-JAN"
+        return {"M": "MS", "Q": "QS-JAN", "Y": "YS"}[code]
     if bool(ends.all()):
-        return "ME" if code == "M" else "QE-DEC"
+        return {"M": "ME", "Q": "QE-DEC", "Y": "YE"}[code]
     bad = dates[~(starts | ends)][:3]
     msg = (
         f"{kind}ly data must have every date on the first or every date on the last day of its {kind}; "
@@ -141,9 +143,9 @@ def infer_frequency(dates: pd.Series | pd.DatetimeIndex, freq: str | None = None
     Frequency(code='M', offset='ME')
     """
     if freq is not None:
-        code = freq.upper()[:1] if freq.upper() in {"D", "W", "M", "Q", "MS", "ME", "QS", "QE"} else freq
+        code = freq.upper()[:1] if freq.upper() in {"D", "W", "M", "Q", "Y", "MS", "ME", "QS", "QE", "YS", "YE"} else freq
         if code not in FREQUENCIES:
-            msg = f"freq must be one of 'D', 'W', 'M', 'Q'; got {freq!r}. Pass one of those, or freq=None to infer it."
+            msg = f"freq must be one of 'D', 'W', 'M', 'Q', 'Y'; got {freq!r}. Pass one of those, or freq=None to infer it."
             raise FrequencyError(msg)
     uniq = pd.DatetimeIndex(pd.unique(pd.DatetimeIndex(dates))).sort_values()
     if len(uniq) < 2:
@@ -152,7 +154,7 @@ def infer_frequency(dates: pd.Series | pd.DatetimeIndex, freq: str | None = None
             raise FrequencyError(msg)
         return Frequency(code, _offset_for(code, uniq))
     if freq is None:
-        days = np.diff(uniq.asi8) / 86_400e9
+        days = np.diff(uniq.as_unit("ns").asi8) / 86_400e9
         step = float(np.min(days))
         if step == 1:
             code = "D"
@@ -162,6 +164,8 @@ def infer_frequency(dates: pd.Series | pd.DatetimeIndex, freq: str | None = None
             code = "M"
         elif 89 <= step <= 92:
             code = "Q"
+        elif 365 <= step <= 366:
+            code = "Y"
         else:
             msg = f"dates are {step:g} days apart at the closest, which is not daily, weekly, monthly or quarterly. {_FIX}"
             raise FrequencyError(msg)

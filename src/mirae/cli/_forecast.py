@@ -1,0 +1,167 @@
+"""``mirae forecast`` and ``mirae simulate``."""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Any
+
+import typer
+
+from mirae.cli._app import JsonOpt, WorkspaceOpt, app, friendly_errors, open_workspace
+from mirae.cli._console import print_json, print_table, progress_bar
+
+
+def _split(value: str | None, sep: str = ",") -> tuple[str, ...]:
+    return tuple(v.strip() for v in value.split(sep) if v.strip()) if value else ()
+
+
+def _numbers(value: str, what: str) -> tuple[float, ...]:
+    try:
+        return tuple(float(v) for v in _split(value))
+    except ValueError:
+        msg = f"{what} must be numbers separated by commas (e.g. 0,10,20,30); got {value!r}."
+        raise typer.BadParameter(msg) from None
+
+
+@app.command()
+@friendly_errors
+def forecast(
+    table: Annotated[str, typer.Argument(help="Long-format sales table.")],
+    id_col: Annotated[str, typer.Option("--id", help="Series id column (the bottom level).")],
+    time_col: Annotated[str, typer.Option("--time", help="Time column.")],
+    target: Annotated[str, typer.Option(help="Target column (e.g. units sold).")],
+    h: Annotated[int, typer.Option("--h", help="Horizon in periods.")],
+    into: Annotated[str, typer.Option(help="Table to write the forecasts to.")],
+    hierarchy: Annotated[
+        str | None, typer.Option(help="Levels top-down, e.g. group/product/item (the id last).")
+    ] = None,
+    exog: Annotated[str | None, typer.Option(help="Future-known columns, e.g. price,promo.")] = None,
+    future: Annotated[str | None, typer.Option(help="Table with future values of --exog columns.")] = None,
+    freq: Annotated[str | None, typer.Option(help="D, W, M or Q (default: inferred).")] = None,
+    fill: Annotated[str | None, typer.Option(help="Fill missing periods: zero or missing.")] = None,
+    models: Annotated[
+        str | None, typer.Option(help="Statistical models, e.g. ETS,ARIMA,Theta,SeasonalNaive.")
+    ] = None,
+    level: Annotated[str, typer.Option(help="Prediction-interval levels.")] = "80,95",
+    windows: Annotated[int, typer.Option(help="Backtest windows used to choose models.")] = 3,
+    reconcile: Annotated[str, typer.Option(help="mint_shrink, bottom_up or top_down.")] = "mint_shrink",
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Forecast every series (and hierarchy level) and store forecasts and backtest scores."""
+    from mirae.service import forecast_table
+
+    levels = _split(hierarchy, "/")
+    if levels and levels[-1] == id_col:
+        levels = levels[:-1]
+    ws = open_workspace(workspace)
+    with progress_bar(enabled=not as_json) as progress:
+        run = forecast_table(
+            ws,
+            table,
+            id_col=id_col,
+            time_col=time_col,
+            target_col=target,
+            h=h,
+            into=into,
+            hierarchy=levels,
+            exog=_split(exog),
+            future=future,
+            freq=freq,
+            fill=fill,
+            models=_split(models) or None,
+            level=tuple(int(v) for v in _numbers(level, "--level")),
+            n_windows=windows,
+            reconcile=reconcile,
+            progress=progress,
+        )
+    if as_json:
+        print_json(run.to_dict())
+        return
+    typer.echo(f"{run.series:,} series x {run.horizon} periods -> table '{run.table}' ({run.rows:,} rows)")
+    if run.leaderboard:
+        columns = list(run.leaderboard[0].keys())
+        print_table("backtest leaderboard", columns, [[r[c] for c in columns] for r in run.leaderboard])
+    for note in run.notes:
+        typer.echo(f"  note: {note}")
+    typer.echo(f"per-series scores: '{run.scores_table}'")
+
+
+@app.command()
+@friendly_errors
+def simulate(
+    table: Annotated[str, typer.Argument(help="Long-format sales table with a price column.")],
+    id_col: Annotated[str, typer.Option("--id", help="Series id column.")],
+    time_col: Annotated[str, typer.Option("--time", help="Time column.")],
+    target: Annotated[str, typer.Option(help="Units column.")],
+    price: Annotated[str, typer.Option(help="Price column.")],
+    cost: Annotated[float, typer.Option(help="Unit cost.")],
+    h: Annotated[int, typer.Option("--h", help="Periods the scenario covers.")] = 4,
+    item: Annotated[str | None, typer.Option(help="One series id.")] = None,
+    where: Annotated[
+        list[str] | None, typer.Option(help="Select a group: COLUMN=VALUE (repeatable).")
+    ] = None,
+    promo: Annotated[str | None, typer.Option(help="0/1 promotion column (adds promo on/off).")] = None,
+    discounts: Annotated[str, typer.Option(help="Discount percents.")] = "0,10,20,30,40",
+    prices: Annotated[str | None, typer.Option(help="Explicit price points.")] = None,
+    freq: Annotated[str | None, typer.Option(help="D, W, M or Q (default: inferred).")] = None,
+    into: Annotated[str | None, typer.Option(help="Also store the scenario table.")] = None,
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """What happens to units and margin at each discount: the pricing-meeting table."""
+    from mirae.service import simulate_table
+
+    selection: dict[str, str] = {}
+    for pair in where or []:
+        column, sep, value = pair.partition("=")
+        if not sep:
+            msg = f"--where expects COLUMN=VALUE; got {pair!r}."
+            raise typer.BadParameter(msg)
+        selection[column] = value
+    ws = open_workspace(workspace)
+    with progress_bar(enabled=not as_json) as progress:
+        run = simulate_table(
+            ws,
+            table,
+            id_col=id_col,
+            time_col=time_col,
+            target_col=target,
+            price=price,
+            unit_cost=cost,
+            h=h,
+            item=item,
+            where=selection or None,
+            promo=promo,
+            discounts=tuple(d / 100 for d in _numbers(discounts, "--discounts")),
+            prices=_numbers(prices, "--prices") if prices else (),
+            freq=freq,
+            into=into,
+            progress=progress,
+        )
+    if as_json:
+        print_json(run.to_dict())
+        return
+    rows: list[list[Any]] = [
+        [
+            ("* " if r["best"] else "") + str(r["scenario"]),
+            f"{100 * r['discount']:.0f}%",
+            f"{r['price']:,.2f}",
+            f"{r['units']:,.0f}",
+            f"{r['revenue']:,.0f}",
+            f"{r['margin']:,.0f}",
+            f"{100 * r['margin_rate']:.1f}%",
+        ]
+        for r in run.scenarios.to_dict("records")
+    ]
+    print_table(
+        f"what-if for {run.selection}, next {run.horizon} periods (baseline {run.baseline_units:,.0f} units "
+        f"at {run.reference_price:,.2f})",
+        ["scenario", "discount", "price", "units", "revenue", "margin", "margin %"],
+        rows,
+    )
+    typer.echo(
+        f"price response: {run.method}; elasticity {run.elasticity:.2f}"
+        + (f", promotion uplift x{math.exp(run.uplift):.2f}" if promo else "")
+        + f" ({run.n_obs:,} observations). * = best margin"
+    )

@@ -1,0 +1,177 @@
+"""Forecasting and what-if on workspace tables, through the service layer and the CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from mirae import Workspace
+from mirae.cli import app
+from mirae.errors import ConfigError, NoPriceVariationError
+from mirae.service import forecast_table, simulate_table
+from mirae.service._demo import sample_path
+
+runner = CliRunner()
+FAST = ("ETS", "SeasonalNaive")
+
+
+@pytest.fixture
+def retail(workspace: Workspace) -> Workspace:
+    """The bundled weekly Online Retail II sample (24 products, ~2 years)."""
+    workspace.ingest(str(sample_path("retail_weekly.csv")), "retail", dtypes={"stock_code": "str"})
+    return workspace
+
+
+@pytest.fixture
+def tourism(workspace: Workspace, shared_data: Path) -> Workspace:
+    """Australian tourism, state/region/city, monthly: two states, last 6 years."""
+    wide = pd.read_csv(shared_data / "tourism_hierarchy_monthly" / "Tourism.csv", index_col=0)
+    wide = wide.loc[wide["state"].isin(["A", "B"])]
+    long = wide.melt(id_vars=["state", "region", "city"], var_name="t", value_name="visits")
+    long["month"] = pd.Timestamp("1998-01-01") + long["t"].astype(int).map(lambda k: pd.DateOffset(months=k))
+    long = long.loc[long["month"] >= pd.Timestamp("2011-01-01")].drop(columns="t")
+    workspace.write("tourism", long)
+    return workspace
+
+
+@pytest.mark.slow
+def test_forecast_table_writes_forecasts_leaderboard_and_scores(retail: Workspace) -> None:
+    run = forecast_table(
+        retail,
+        "retail",
+        id_col="stock_code",
+        time_col="week",
+        target_col="quantity",
+        h=6,
+        into="retail_fc",
+        fill="zero",
+        models=FAST,
+        n_windows=2,
+    )
+    fc = retail.to_pandas("retail_fc")
+    assert run.series == 24 and len(fc) == 24 * 6 == run.rows
+    assert {"stock_code", "week", "ETS", "SeasonalNaive", "SeasonalIndex", "forecast", "model"} <= set(fc.columns)
+    assert {"forecast-lo-95", "forecast-hi-95", "forecast-lo-80", "forecast-hi-80"} <= set(fc.columns)
+    assert (fc["forecast-lo-95"] <= fc["forecast-lo-80"] + 1e-9).all()
+    assert (fc["forecast-hi-80"] <= fc["forecast-hi-95"] + 1e-9).all()
+    assert (fc["forecast"] >= 0).all()
+    last = retail.sql("select max(week) m from retail").to_pylist()[0]["m"]
+    assert fc["week"].min() == pd.Timestamp(last) + pd.Timedelta(weeks=1)
+    board = retail.to_pandas("retail_fc_leaderboard")
+    assert set(board["model"]) >= {"ETS", "SeasonalNaive", "SeasonalIndex"}
+    scores = retail.to_pandas("retail_fc_scores")
+    assert scores["unique_id"].nunique() >= 20 and {"mase", "smape", "wape"} <= set(scores.columns)
+    # lineage: the forecast snapshot names the input table's snapshot
+    source_snapshot = retail.history("retail")[-1].snapshot_id
+    assert retail.history("retail_fc")[-1].source == f"forecast of retail@{source_snapshot}"
+    assert any("filled" in n for n in run.notes)
+
+
+@pytest.mark.slow
+def test_hierarchical_forecast_is_coherent(tourism: Workspace) -> None:
+    forecast_table(
+        tourism,
+        "tourism",
+        id_col="city",
+        time_col="month",
+        target_col="visits",
+        hierarchy=("state", "region"),
+        h=6,
+        into="tourism_fc",
+        models=FAST,
+        n_windows=2,
+    )
+    fc = tourism.to_pandas("tourism_fc")
+    assert "level" in fc.columns
+    bottom = fc.loc[fc["level"] == fc["level"].iloc[-1]]
+    top = fc.loc[fc["level"] == fc["level"].iloc[0]]
+    assert len(top) == 6  # one total series x horizon
+    np.testing.assert_allclose(
+        top.sort_values("month")["forecast"].to_numpy(),
+        bottom.groupby("month")["forecast"].sum().sort_index().to_numpy(),
+        rtol=1e-6,
+    )
+
+
+def test_forecast_rejects_a_zero_horizon(retail: Workspace) -> None:
+    with pytest.raises(ConfigError, match="horizon"):
+        forecast_table(
+            retail, "retail", id_col="stock_code", time_col="week", target_col="quantity", h=0, into="x"
+        )
+    assert not retail.exists("x")
+
+
+@pytest.mark.slow
+def test_simulate_item_discount_scenarios(retail: Workspace) -> None:
+    run = simulate_table(
+        retail,
+        "retail",
+        id_col="stock_code",
+        time_col="week",
+        target_col="quantity",
+        price="avg_price",
+        unit_cost=1.0,
+        h=4,
+        item="85123A",
+        discounts=(0.0, 0.2, 0.3, 0.4),
+        into="whatif",
+    )
+    table = run.scenarios
+    assert list(table["discount"]) == [0.0, 0.2, 0.3, 0.4]
+    assert run.elasticity < 0  # demand rises as the price falls
+    assert table["units"].is_monotonic_increasing
+    np.testing.assert_allclose(table["revenue"], table["units"] * table["price"])
+    np.testing.assert_allclose(table["margin"], table["units"] * (table["price"] - 1.0))
+    np.testing.assert_allclose(table["margin_rate"], table["margin"] / table["revenue"])
+    assert table["best"].sum() == 1 and table.loc[table["best"], "margin"].iloc[0] == table["margin"].max()
+    assert table["units"].iloc[0] == pytest.approx(run.baseline_units)
+    stored = retail.to_pandas("whatif")
+    assert len(stored) == 4 and retail.history("whatif")[-1].source.startswith("simulation on retail")
+
+
+def test_simulate_refuses_when_price_never_changes(workspace: Workspace) -> None:
+    weeks = pd.date_range("2023-01-02", periods=60, freq="W-MON")
+    frame = pd.DataFrame({"item": "a", "week": weeks, "qty": np.arange(60) % 7 + 5.0, "price": 9.9})
+    workspace.write("flat", frame)
+    with pytest.raises(NoPriceVariationError, match="never changes"):
+        simulate_table(
+            workspace, "flat", id_col="item", time_col="week", target_col="qty", price="price", unit_cost=5, h=4
+        )
+
+
+@pytest.mark.slow
+def test_cli_forecast_and_simulate(tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    Workspace(ws).ingest(str(sample_path("retail_weekly.csv")), "retail", dtypes={"stock_code": "str"})
+    result = runner.invoke(
+        app,
+        [
+            "forecast", "retail", "--id", "stock_code", "--time", "week", "--target", "quantity",
+            "--h", "4", "--into", "fc", "--fill", "zero", "--models", "ETS,SeasonalNaive",
+            "--windows", "2", "--workspace", str(ws), "--json",
+        ],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert out["table"] == "fc" and out["rows"] == 24 * 4 and out["leaderboard"]
+    result = runner.invoke(
+        app,
+        [
+            "simulate", "retail", "--id", "stock_code", "--time", "week", "--target", "quantity",
+            "--price", "avg_price", "--cost", "1.2", "--item", "85123A", "--discounts", "0,20,30,40",
+            "--workspace", str(ws),
+        ],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "margin %" in result.stdout and "elasticity" in result.stdout and "* " in result.stdout
+    result = runner.invoke(
+        app,
+        ["simulate", "retail", "--id", "stock_code", "--time", "week", "--target", "quantity",
+         "--price", "avg_price", "--cost", "1", "--item", "nope", "--workspace", str(ws)],
+    )  # fmt: skip
+    assert result.exit_code == 2 and "no rows" in result.stderr
