@@ -127,7 +127,7 @@ class QueryError(MiraeError, ValueError):
 #     MiraeWarning (UserWarning)
 #     └── TargetLeakageWarning                      a feature that predicts the target alone
 
-__all__ += [  # noqa: PLE0604
+__all__ += [
     "ColumnTypeError",
     "ConstantTargetError",
     "MiraeWarning",
@@ -251,3 +251,24 @@ class EvaluationError(MiraeError, ValueError):
 
 
 __all__ += ["EvaluationError"]
+
+
+# -- tracking and registry
+#
+#   MiraeError
+#   └── TrackingError (RuntimeError)           the MLflow tracking store or registry
+#       └── ModelNotFoundError (KeyError)      no registered model, version or alias by that reference
+
+
+class TrackingError(MiraeError, RuntimeError):
+    """The MLflow tracking store or model registry could not do what was asked."""
+
+
+class ModelNotFoundError(TrackingError, KeyError):
+    """No registered model, version or alias matches the reference."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+__all__ += ["ModelNotFoundError", "TrackingError"]

@@ -147,13 +147,13 @@ def build_column_transformer(
         ordinal_columns = low if supervised else low + high
         if ordinal_columns:
             ordinal = OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=-1, dtype=np.float64)
-            transformers.append(
-                ("ordinal", ordinal, ordinal_columns)
-            )
+            transformers.append(("ordinal", ordinal, ordinal_columns))
     if high and supervised:
         folds = KFold(n_splits=5, shuffle=True, random_state=random_state)
         steps: list[tuple[str, object]] = [("encode", TargetEncoder(cv=folds))]
         if style == "linear":
             steps.append(("scale", StandardScaler()))
         transformers.append(("target", Pipeline(steps), high))
-    return ColumnTransformer(transformers, remainder="drop", sparse_threshold=0.0, verbose_feature_names_out=True)
+    return ColumnTransformer(
+        transformers, remainder="drop", sparse_threshold=0.0, verbose_feature_names_out=True
+    )

@@ -87,11 +87,18 @@ def to_frame(X: Any) -> pd.DataFrame:
         if isinstance(frame, pd.Series):
             frame = frame.to_frame()
         return frame
+    if hasattr(X, "toarray") or hasattr(X, "todense"):
+        msg = "sparse input is not supported; pass a DataFrame, an Arrow table or a dense 2-D array."
+        raise TypeError(msg)
     array = np.asarray(X)
-    if array.ndim == 1:
-        array = array.reshape(-1, 1)
     if array.ndim != 2:
-        msg = f"expected a 2-D table (DataFrame, Arrow table or 2-D array); got an array with {array.ndim} dimensions."
+        msg = (
+            f"expected a 2-D table (DataFrame, Arrow table or 2-D array); got an array with "
+            f"{array.ndim} dimension(s). Reshape your data, e.g. array.reshape(-1, 1) for one column."
+        )
+        raise ValueError(msg)
+    if np.iscomplexobj(array):
+        msg = "Complex data not supported; pass real numbers."
         raise ValueError(msg)
     return pd.DataFrame(array, columns=[f"x{i}" for i in range(array.shape[1])])
 
@@ -118,8 +125,9 @@ def parse_numeric_text(series: pd.Series) -> tuple[pd.Series, pd.Series]:
 def _all_numeric_text(series: pd.Series) -> bool:
     if not (pd.api.types.is_object_dtype(series) or pd.api.types.is_string_dtype(series)):
         return False
-    if not all(isinstance(value, str) for value in series.dropna().head(1000)):
-        return False
+    head = series.dropna().head(1000)
+    if not all(isinstance(value, str) for value in head) or bool(parse_numeric_text(head)[1].any()):
+        return False  # decided on the first rows without parsing a long column
     values, failed = parse_numeric_text(series)
     return bool(values.notna().any()) and not bool(failed.any())
 
@@ -197,7 +205,7 @@ def infer_schema(X: pd.DataFrame) -> TableSchema:
                 )
             else:
                 values = series.astype("float64")
-            skew = float(values.skew()) if n_unique > 2 else 0.0
+            skew = float(np.asarray(values.skew(), dtype=np.float64)) if n_unique > 2 else 0.0
             schema.skewness[str(name)] = 0.0 if np.isnan(skew) else skew
         else:
             schema.categorical.append(str(name))

@@ -12,7 +12,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from mirae.errors import ColumnTypeError, MissingColumnsError
 from mirae.prep._build import MISSING_CATEGORY, PreprocessStyle, build_column_transformer
-from mirae.prep._schema import TableSchema, infer_schema, parse_numeric_text, to_frame
+from mirae.prep._schema import infer_schema, parse_numeric_text, to_frame
 
 __all__ = ["DATE_PARTS", "TablePreprocessor", "build_preprocessor"]
 
@@ -75,8 +75,8 @@ class TablePreprocessor(TransformerMixin, BaseEstimator):
     >>> prep.transform(pd.DataFrame({"plan": ["zz"], "spend": [3.0]})).shape
     (1, 5)
     >>> list(prep.get_feature_names_out())  # doctest: +NORMALIZE_WHITESPACE
-    ['num__spend', 'num__missingindicator_spend', 'onehot__plan_a', 'onehot__plan_b',
-     'onehot__plan___missing__']
+    ['num__spend', 'num__missingindicator_spend', 'onehot__plan___missing__',
+     'onehot__plan_a', 'onehot__plan_b']
     """
 
     def __init__(
@@ -130,8 +130,11 @@ class TablePreprocessor(TransformerMixin, BaseEstimator):
             msg = f"style must be 'linear' or 'tree'; got {self.style!r}."
             raise ValueError(msg)
         frame = self._as_frame(X, fitting=True)
-        if len(frame) == 0:
-            msg = "cannot fit a preprocessor on a table with 0 rows; pass at least one row."
+        if frame.shape[1] == 0:
+            msg = f"0 feature(s) (shape={frame.shape}) while a minimum of 1 is required; pass a table with columns."
+            raise ValueError(msg)
+        if len(frame) < 2:
+            msg = f"cannot learn from n_samples={len(frame)}; pass a table with at least 2 rows."
             raise ValueError(msg)
         schema = infer_schema(frame)
         notices = list(schema.notices)
@@ -299,7 +302,6 @@ class TablePreprocessor(TransformerMixin, BaseEstimator):
         tags.input_tags.allow_nan = True
         tags.input_tags.categorical = True
         tags.input_tags.string = True
-        tags.input_tags.dataframe = True
         tags.target_tags.required = False
         return tags
 
