@@ -65,6 +65,33 @@ def test_date_histogram_has_iso_edges(workspace: Any) -> None:
     assert hist["counts"] == [3, 3, 4]
 
 
+def test_profile_reuses_a_quality_report(workspace: Any, housing_frame: pd.DataFrame) -> None:
+    frame = housing_frame.head(3000).assign(
+        day=pd.date_range("2024-01-01 06:30", periods=3000, freq="h"),
+        kind=["a", "b", None] * 1000,
+        Population=housing_frame["Population"].head(3000).mask(lambda s: s > 2000),
+    )
+    workspace.write("h", frame)
+    alone = profile(workspace, "h", bins=7).to_dict()
+    reused = profile(workspace, "h", bins=7, quality=quality(workspace, "h", checks=[])).to_dict()
+    for key in ("rows", "columns", "histograms", "top_values"):
+        assert reused[key] == alone[key], key
+    for key in ("pearson", "spearman"):  # the same rows; parallel sums may differ in the last digit
+        got, expected = (np.array(p["correlations"][key], dtype=float) for p in (reused, alone))
+        np.testing.assert_allclose(got, expected, atol=1e-12)
+
+
+def test_profile_refuses_a_report_of_another_snapshot(workspace: Any) -> None:
+    workspace.write("t", pd.DataFrame({"x": [1, 2, 3]}))
+    report = quality(workspace, "t")
+    workspace.write("t", pd.DataFrame({"x": [1, 2, 3, 4]}), mode="append")
+    with pytest.raises(ConfigError, match="same snapshot"):
+        profile(workspace, "t", quality=report)
+    workspace.write("u", pd.DataFrame({"x": [1, 2, 3]}))
+    with pytest.raises(ConfigError, match="table 't'"):
+        profile(workspace, "u", quality=report)
+
+
 def test_top_values_match_pandas(workspace: Any, shared_data: Path) -> None:
     frame = pd.read_csv(shared_data / "german_credit" / "germancredit.csv")
     frame.loc[:9, "purpose"] = None

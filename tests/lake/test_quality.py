@@ -95,6 +95,26 @@ def test_duplicate_rows_and_empty_column(workspace: Any) -> None:
     assert report.column("e")["mean"] is None
 
 
+def test_a_unique_column_rules_out_duplicate_rows(workspace: Any, random_state: int) -> None:
+    ids = np.random.default_rng(random_state).permutation(np.arange(-500, 500))
+    frame = pd.DataFrame({"id": ids, "g": ["a", "b"] * 500, "n": [None, 3, 4, 4] * 250})
+    workspace.write("ids", frame.astype({"n": "Int64"}))
+    report = quality(workspace, "ids")
+    assert report.duplicate_rows == 0
+    id_col, n_col = report.column("id"), report.column("n")
+    assert id_col["distinct"] == 1000 and id_col["distinct_exact"] and "id_like" in id_col["flags"]
+    assert (n_col["distinct"], n_col["distinct_exact"]) == (2, True)  # nulls are not a value
+
+
+def test_duplicates_counted_when_a_near_unique_column_repeats(workspace: Any) -> None:
+    ids = [*range(999), 0]  # an ID candidate (99.9% distinct) that is not unique
+    frame = pd.DataFrame({"id": ids, "g": ["a"] * 999 + ["a"]})
+    workspace.write("near", frame)
+    report = quality(workspace, "near")
+    assert report.column("id")["distinct"] == 999 and "id_like" not in report.column("id")["flags"]
+    assert report.duplicate_rows == int(frame.duplicated().sum()) == 1
+
+
 def test_nan_and_infinity_are_counted_apart(workspace: Any) -> None:
     values = pa.array([1.0, float("nan"), float("inf"), 2.0, None], type=pa.float64(), from_pandas=False)
     workspace.write("nan", pa.table({"f": values}))

@@ -62,8 +62,8 @@ LABELS: dict[str, dict[str, str]] = {
     "pearson": {"ko": "피어슨 상관계수", "en": "Pearson correlation"},
     "spearman": {"ko": "스피어먼 순위상관계수", "en": "Spearman rank correlation"},
     "spearman_sampled": {
-        "ko": "스피어먼 상관은 {n}행 표본으로 계산했습니다.",
-        "en": "Spearman correlations were computed on a sample of {n} rows.",
+        "ko": "피어슨·스피어먼 상관은 {n}행 표본으로 계산했습니다.",
+        "en": "Pearson and Spearman correlations were computed on a sample of {n} rows.",
     },
     "no_numeric": {"ko": "수치형 열이 두 개 미만입니다.", "en": "Fewer than two numeric columns."},
     "histogram": {"ko": "히스토그램", "en": "Histogram"},

@@ -1,7 +1,8 @@
 """The data-quality report of a table: column statistics, drift and checks.
 
-Every statistic is computed by DuckDB over the table's view (three aggregate
-scans, see :mod:`mirae.lake._column_stats`); rows are never loaded into pandas.
+Every statistic is computed by DuckDB over every row of the table's view (three
+aggregate passes, see :mod:`mirae.lake._column_stats`); nothing is sampled and
+rows are never loaded into pandas.
 """
 
 from __future__ import annotations
@@ -38,7 +39,8 @@ class QualityReport:
         Row count.
     duplicate_rows : int
         Rows that repeat an earlier row exactly (counted with a 64-bit row
-        hash: a collision, about 1 in 10^5 at 10M rows, would add one).
+        hash: a collision, about 1 in 10^5 at 10M rows, would add one; 0
+        without hashing when a column is unique and never null).
     columns : list of dict
         One JSON-ready record per column, all with the same keys: ``name``,
         ``type``, ``kind``, ``count``, ``nulls``, ``null_ratio``, ``distinct``

@@ -61,8 +61,8 @@ class Workspace:
     >>> import tempfile, pandas as pd
     >>> ws = Workspace(tempfile.mkdtemp())
     >>> _ = ws.write("sales", pd.DataFrame({"item": ["a", "b"], "qty": [3, 5]}))
-    >>> ws.sql("select sum(qty) as total from sales").to_pylist()
-    [{'total': 8}]
+    >>> ws.sql("select item, qty * 2 as double_qty from sales order by item").to_pylist()
+    [{'item': 'a', 'double_qty': 6}, {'item': 'b', 'double_qty': 10}]
     """
 
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from mirae.core._progress import Progress
@@ -31,12 +31,38 @@ class DemoTable:
     report: str
 
 
+#: The demo's model: a quick, reproducible search (two families, two trials, three folds).
+DEMO_MODEL: dict[str, Any] = {
+    "table": "german_credit",
+    "target": "creditability",
+    "name": "german_credit",
+    "models": ("linear", "lightgbm"),
+    "n_trials": 2,
+    "cv": 3,
+}
+
+
+@dataclass(frozen=True)
+class DemoModel:
+    """The classifier the demo trained, registered and reported on."""
+
+    name: str
+    version: int | None
+    alias: str
+    run_id: str
+    metric: str
+    cv_score: float
+    holdout: dict[str, float]
+    report: str
+
+
 @dataclass(frozen=True)
 class DemoResult:
     """What ``mirae demo`` did and where its reports are."""
 
     workspace: str
     tables: list[DemoTable] = field(default_factory=list)
+    model: DemoModel | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict."""
@@ -49,11 +75,17 @@ def sample_path(filename: str) -> Path:
 
 
 def run_demo(
-    ws: Workspace, out: str | Path, *, lang: str = "ko", progress: Progress | None = None
+    ws: Workspace,
+    out: str | Path,
+    *,
+    lang: Literal["ko", "en"] = "ko",
+    train: bool = True,
+    progress: Progress | None = None,
 ) -> DemoResult:
-    """Ingest the bundled samples, run quality and profile, write HTML reports.
+    """Ingest the bundled samples, run quality and profile, train a classifier, write HTML reports.
 
-    Running it again replaces the sample tables (their history grows).
+    Running it again replaces the sample tables (their history grows) and
+    registers a new version of the ``german_credit`` model.
 
     Parameters
     ----------
@@ -63,13 +95,16 @@ def run_demo(
         Folder for the HTML reports (created).
     lang : {'ko', 'en'}
         Report language.
+    train : bool
+        Also train, track and register a credit-risk classifier on
+        ``german_credit`` (alias ``champion``) with its evaluation report.
     progress : Progress, optional
         Receives progress events.
 
     Returns
     -------
     DemoResult
-        The tables written and the report paths.
+        The tables written, the model registered and the report paths.
     """
     out_dir = Path(out).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -78,7 +113,7 @@ def run_demo(
         mode: WriteMode = "replace" if ws.exists(name) else "create"
         result = ws.ingest(str(sample_path(filename)), name, mode=mode, progress=progress, **options)
         report = ws.quality(name, progress=progress)
-        prof = ws.profile(name, progress=progress)
+        prof = ws.profile(name, quality=report, progress=progress)
         html = out_dir / f"{name}.html"
         report.to_html(html, lang=lang, profile=prof)
         tables.append(
@@ -91,4 +126,38 @@ def run_demo(
                 report=str(html),
             )
         )
-    return DemoResult(workspace=str(ws.path), tables=tables)
+    model = _train_demo_model(ws, out_dir, lang, progress) if train else None
+    return DemoResult(workspace=str(ws.path), tables=tables, model=model)
+
+
+def _train_demo_model(
+    ws: Workspace, out_dir: Path, lang: Literal["ko", "en"], progress: Progress | None
+) -> DemoModel:
+    from mirae.service._train import train_table
+
+    spec = DEMO_MODEL
+    run = train_table(
+        ws,
+        spec["table"],
+        target=spec["target"],
+        models=spec["models"],
+        n_trials=spec["n_trials"],
+        cv=spec["cv"],
+        model_name=spec["name"],
+        alias="champion",
+        explain=("permutation",),
+        lang=lang,
+        progress=progress,
+    )
+    html = out_dir / f"{spec['name']}_model.html"
+    run.report.to_html(html, lang=lang)
+    return DemoModel(
+        name=spec["name"],
+        version=run.version,
+        alias="champion",
+        run_id=run.run_id,
+        metric=run.metric,
+        cv_score=run.cv_score,
+        holdout=run.holdout_metrics,
+        report=str(html),
+    )
