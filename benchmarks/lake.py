@@ -52,7 +52,7 @@ def bench_ingest(tmp: Path) -> dict[str, float]:
     ws.ingest(str(small), "warm")
 
     def with_mirae() -> int:
-        result = ws.ingest(str(RETAIL), "retail", mode="replace" if ws.exists("retail") else "create")
+        result = ws.ingest(str(RETAIL), "retail", mode="replace")
         return int(result.rows)
 
     mirae_s, mirae_rows = timed(with_mirae)

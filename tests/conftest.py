@@ -39,3 +39,22 @@ def random_state() -> int:
 def rng(random_state: int) -> np.random.Generator:
     """A numpy generator seeded with ``random_state``."""
     return np.random.default_rng(random_state)
+
+
+@pytest.fixture(scope="session")
+def mlflow_db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An MLflow SQLite store with its schema created once (migrating a new one takes seconds)."""
+    from mirae.track import Tracker
+
+    folder = tmp_path_factory.mktemp("mlflow-template")
+    Tracker.for_workspace(folder).registry.models()
+    return folder / "mlflow.db"
+
+
+@pytest.fixture
+def tracked_workspace(workspace: object, mlflow_db_template: Path) -> object:
+    """A new workspace whose MLflow store already has its schema (a copy of the template)."""
+    import shutil
+
+    shutil.copy(mlflow_db_template, workspace.path / "mlflow.db")  # type: ignore[attr-defined]
+    return workspace

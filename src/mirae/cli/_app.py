@@ -349,7 +349,7 @@ def demo(
 
     ws = open_workspace(workspace)
     with progress_bar(enabled=not as_json) as progress:
-        result = run_demo(ws, out, lang=lang, progress=progress)
+        result = run_demo(ws, out, lang=lang, progress=progress)  # type: ignore[arg-type]
     if as_json:
         print_json(result.to_dict())
         return
@@ -358,6 +358,12 @@ def demo(
         ["table", "rows", "columns", "quality", "report"],
         [(t.table, f"{t.rows:,}", t.columns, t.status, t.report) for t in result.tables],
     )
+    if result.model is not None:
+        m = result.model
+        typer.echo(
+            f"trained {m.name}/{m.version} (@{m.alias}): {m.metric} {m.cv_score:.3f} in cross-validation; "
+            f"report: {m.report}"
+        )
     typer.echo(f"Open the report: {result.tables[0].report}")
 
 
@@ -368,4 +374,4 @@ def main() -> None:
 
 
 # commands defined in their own modules register themselves on ``app``
-from mirae.cli import _forecast  # noqa: E402, F401
+from mirae.cli import _forecast, _train  # noqa: E402, F401

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any, Literal
 if TYPE_CHECKING:
     from mirae.core._progress import Progress
     from mirae.lake import Workspace
-    from mirae.lake._workspace import WriteMode
 
 #: (table name, bundled file, ingest options)
 SAMPLES: tuple[tuple[str, str, dict[str, Any]], ...] = (
@@ -110,8 +109,7 @@ def run_demo(
     out_dir.mkdir(parents=True, exist_ok=True)
     tables = []
     for name, filename, options in SAMPLES:
-        mode: WriteMode = "replace" if ws.exists(name) else "create"
-        result = ws.ingest(str(sample_path(filename)), name, mode=mode, progress=progress, **options)
+        result = ws.ingest(str(sample_path(filename)), name, mode="replace", progress=progress, **options)
         report = ws.quality(name, progress=progress)
         prof = ws.profile(name, quality=report, progress=progress)
         html = out_dir / f"{name}.html"

@@ -64,8 +64,7 @@ class ForecastRun:
 
 
 def _write(ws: Workspace, name: str, frame: pd.DataFrame, source: str) -> SnapshotInfo:
-    mode = "replace" if ws.exists(name) else "create"
-    return ws.write(name, frame, mode=mode, source=source)
+    return ws.write(name, frame, mode="replace", source=source)
 
 
 def _latest_snapshot(ws: Workspace, table: str) -> int | None:
@@ -200,7 +199,9 @@ def forecast_table(
         rows=len(forecast),
         series=len(data.ids),
         horizon=h,
-        leaderboard=[] if leaderboard is None else leaderboard.reset_index(drop=leaderboard.index.name is None).to_dict("records"),
+        leaderboard=[]
+        if leaderboard is None
+        else leaderboard.reset_index(drop=leaderboard.index.name is None).to_dict("records"),
         notes=notes,
     )
 

@@ -196,8 +196,9 @@ def simulate_table(
         n_obs=response.n_obs,
     )
     if into:
-        mode = "replace" if ws.exists(into) else "create"
         run.table = into
-        run.snapshot = ws.write(into, scenarios, mode=mode, source=f"simulation on {table} ({selection})")
+        run.snapshot = ws.write(
+            into, scenarios, mode="replace", source=f"simulation on {table} ({selection})"
+        )
     progress.finish()
     return run

@@ -1,0 +1,290 @@
+"""``mirae train``, ``mirae models``, ``mirae evaluate``, ``mirae predict`` and ``mirae alias``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from mirae.cli._app import JsonOpt, WorkspaceOpt, app, friendly_errors, open_workspace
+from mirae.cli._console import print_json, print_table, progress_bar
+
+TrackingOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--tracking-uri",
+        help="MLflow tracking URI (default: $MIRAE_TRACKING_URI or the workspace's mlflow.db).",
+        envvar="MIRAE_TRACKING_URI",
+        show_default=False,
+    ),
+]
+LEADERBOARD_SHOWN = 10
+
+
+def _split(value: str | None) -> list[str] | None:
+    names = [v.strip() for v in value.split(",") if v.strip()] if value else []
+    return names or None
+
+
+def _fmt(value: Any) -> str:
+    return "" if value is None else f"{value:.4f}" if isinstance(value, float) else str(value)
+
+
+@app.command()
+@friendly_errors
+def train(
+    table: Annotated[str, typer.Argument(help="Table to learn from (its latest snapshot).")],
+    target: Annotated[str, typer.Option(help="Column to predict.")],
+    task: Annotated[str, typer.Option(help="auto, classification or regression.")] = "auto",
+    time_budget: Annotated[
+        float | None, typer.Option("--time-budget", help="Seconds for the model search.")
+    ] = None,
+    n_trials: Annotated[
+        int | None, typer.Option("--n-trials", help="Search trials (reproducible with --seed).")
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Seed of the split, folds, models and search.")] = 0,
+    metric: Annotated[str | None, typer.Option(help="Metric to optimise, e.g. roc_auc or rmse.")] = None,
+    folds: Annotated[int, typer.Option("--cv", help="Cross-validation folds.")] = 5,
+    group: Annotated[str | None, typer.Option(help="Keep the rows of one group together.")] = None,
+    time: Annotated[str | None, typer.Option(help="Time column: time-ordered folds and holdout.")] = None,
+    segment_by: Annotated[
+        str | None, typer.Option("--segment-by", help="Columns for the per-segment error table.")
+    ] = None,
+    models: Annotated[
+        str | None, typer.Option(help="Model families to try, e.g. linear,lightgbm (default: all).")
+    ] = None,
+    holdout: Annotated[float, typer.Option(help="Share of rows held out for the report.")] = 0.2,
+    name: Annotated[
+        str | None, typer.Option("--name", help="Registered model name (default: the table).")
+    ] = None,
+    alias: Annotated[
+        str | None, typer.Option(help="Move this alias (e.g. champion) to the new version.")
+    ] = None,
+    register: Annotated[bool, typer.Option("--register/--no-register", help="Register a version.")] = True,
+    html: Annotated[Path | None, typer.Option(help="Also write the holdout report here.")] = None,
+    lang: Annotated[str, typer.Option(help="Report language: ko or en.")] = "ko",
+    tracking_uri: TrackingOpt = None,
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Find the best model for TARGET, log the run to MLflow and register it."""
+    from mirae.errors import ConfigError
+    from mirae.service import train_table
+
+    if time_budget is not None and n_trials is not None:
+        msg = "give either --time-budget or --n-trials, not both."
+        raise ConfigError(msg)
+    ws = open_workspace(workspace)
+    with progress_bar(enabled=not as_json) as progress:
+        run = train_table(
+            ws,
+            table,
+            target=target,
+            task=task,  # type: ignore[arg-type]
+            time_budget=time_budget,
+            n_trials=n_trials,
+            seed=seed,
+            metric=metric,
+            cv=folds,
+            group=group,
+            time=time,
+            segment_by=_split(segment_by),
+            models=_split(models),
+            holdout=holdout,
+            model_name=name,
+            register=register,
+            alias=alias,
+            tracking_uri=tracking_uri,
+            lang=lang,
+            progress=progress,
+        )
+    if html is not None and run.report is not None:
+        run.report.to_html(html, lang=lang)
+    if as_json:
+        data = run.to_dict()
+        data["html"] = str(html) if html is not None and run.report is not None else None
+        print_json(data)
+        return
+    board = run.leaderboard[:LEADERBOARD_SHOWN]
+    metric_name = run.metric
+    print_table(
+        f"leaderboard for {target!r} on {table} ({run.rows_train:,} training rows, {run.task})",
+        ["rank", "model", f"{metric_name} mean", "± std", "fit s", "chosen"],
+        [
+            (
+                r["rank"],
+                r["model"],
+                _fmt(r[f"{metric_name}_mean"]),
+                _fmt(r[f"{metric_name}_std"]),
+                _fmt(r["fit_time_s"]),
+                "*" if r["chosen"] else "",
+            )
+            for r in board
+        ],
+    )
+    if run.holdout_metrics:
+        shown = ", ".join(f"{k} {v:.4f}" for k, v in list(run.holdout_metrics.items())[:6])
+        typer.echo(f"holdout ({run.rows_holdout:,} rows): {shown}")
+    for note in run.notices:
+        typer.echo(f"  note: {note}")
+    typer.echo(f"run {run.run_id} in experiment '{run.experiment}'")
+    if run.model_ref:
+        alias_text = f" (@{run.alias})" if run.alias else ""
+        typer.echo(f"registered model {run.model_ref}{alias_text}")
+    if html is not None and run.report is not None:
+        typer.echo(f"report: {html}")
+
+
+@app.command("models")
+@friendly_errors
+def list_models(
+    name: Annotated[str | None, typer.Argument(help="Show the versions of this model.")] = None,
+    tracking_uri: TrackingOpt = None,
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """List registered models (or the versions of one) with aliases and lineage."""
+    from mirae.track import Tracker
+
+    ws = open_workspace(workspace)
+    registry = Tracker.for_workspace(ws.path, tracking_uri=tracking_uri).registry
+    if name is not None:
+        versions = registry.versions(name)
+        if as_json:
+            print_json([v.to_dict() for v in versions])
+            return
+        print_table(
+            f"versions of {name}",
+            ["version", "aliases", "table", "snapshot", "target", "task", "run", "created (UTC)"],
+            [
+                (
+                    v.version,
+                    ", ".join(v.aliases),
+                    v.tags.get("mirae.table"),
+                    v.tags.get("mirae.snapshot_id"),
+                    v.tags.get("mirae.target"),
+                    v.tags.get("mirae.task"),
+                    v.run_id,
+                    v.created_at.strftime("%Y-%m-%d %H:%M:%S"),
+                )
+                for v in versions
+            ],
+        )
+        return
+    models = registry.models()
+    if as_json:
+        print_json([m.to_dict() for m in models])
+        return
+    if not models:
+        typer.echo("No registered models yet. Train one with `mirae train TABLE --target COLUMN`.")
+        return
+    print_table(
+        "registered models",
+        ["model", "latest version", "aliases", "updated (UTC)"],
+        [
+            (
+                m.name,
+                m.latest_version,
+                ", ".join(f"{a}={v}" for a, v in sorted(m.aliases.items())),
+                m.updated_at.strftime("%Y-%m-%d %H:%M:%S"),
+            )
+            for m in models
+        ],
+    )
+
+
+@app.command()
+@friendly_errors
+def evaluate(
+    model: Annotated[str, typer.Argument(help="NAME, NAME@ALIAS or NAME/VERSION.")],
+    table: Annotated[str, typer.Argument(help="Table with known outcomes.")],
+    target: Annotated[str, typer.Option(help="Column holding the truth.")],
+    segment_by: Annotated[
+        str | None, typer.Option("--segment-by", help="Columns for the per-segment error table.")
+    ] = None,
+    html: Annotated[Path | None, typer.Option(help="Write the standalone HTML report here.")] = None,
+    lang: Annotated[str, typer.Option(help="Report language: ko or en.")] = "ko",
+    tracking_uri: TrackingOpt = None,
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Evaluate a registered model on a table: metrics, curves, segments, explanations."""
+    from mirae.service import evaluate_table
+
+    ws = open_workspace(workspace)
+    with progress_bar(enabled=not as_json) as progress:
+        result = evaluate_table(
+            ws,
+            model,
+            table,
+            target=target,
+            segment_by=_split(segment_by),
+            html=html,
+            lang=lang,
+            tracking_uri=tracking_uri,
+            progress=progress,
+        )
+    if as_json:
+        print_json(result.to_dict())
+        return
+    print_table(
+        f"{result.model} on {table} ({result.rows:,} rows)",
+        ["metric", "value"],
+        [(k, _fmt(v)) for k, v in result.metrics.items()],
+    )
+    if result.missing_target:
+        typer.echo(f"  note: dropped {result.missing_target:,} rows with no {target!r}")
+    if result.html:
+        typer.echo(f"report: {result.html}")
+
+
+@app.command()
+@friendly_errors
+def predict(
+    model: Annotated[str, typer.Argument(help="NAME, NAME@ALIAS or NAME/VERSION.")],
+    table: Annotated[str, typer.Argument(help="Table to score.")],
+    into: Annotated[str, typer.Option(help="Table to write (input columns + predictions).")],
+    tracking_uri: TrackingOpt = None,
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Score a table with a registered model into a new table (one snapshot)."""
+    from mirae.service import predict_table
+
+    ws = open_workspace(workspace)
+    with progress_bar(enabled=not as_json) as progress:
+        run = predict_table(ws, model, table, into=into, tracking_uri=tracking_uri, progress=progress)
+    if as_json:
+        print_json(run.to_dict())
+        return
+    typer.echo(
+        f"{run.rows:,} rows scored with {run.model} -> table '{run.table}' "
+        f"(snapshot {run.snapshot.snapshot_id}; added {', '.join(run.added_columns)})"
+    )
+    if run.ignored_columns:
+        typer.echo(f"  note: not used by the model: {', '.join(run.ignored_columns)}")
+    for note in run.notes:
+        typer.echo(f"  note: {note}")
+
+
+@app.command()
+@friendly_errors
+def alias(
+    model: Annotated[str, typer.Argument(help="Registered model name.")],
+    version: Annotated[int, typer.Argument(help="Version the alias should point at.")],
+    name: Annotated[str, typer.Argument(help="Alias, e.g. champion.")],
+    tracking_uri: TrackingOpt = None,
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Point MODEL@ALIAS at VERSION (moving it from the version it pointed at)."""
+    from mirae.track import Tracker
+
+    ws = open_workspace(workspace)
+    registry = Tracker.for_workspace(ws.path, tracking_uri=tracking_uri).registry
+    info = registry.set_alias(model, name, version)
+    if as_json:
+        print_json(info.to_dict())
+        return
+    typer.echo(f"{model}@{name} -> version {info.version}")

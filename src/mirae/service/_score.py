@@ -1,0 +1,310 @@
+"""Score and evaluate workspace tables with registered models (shared by CLI and server)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mirae.errors import ConfigError, MissingColumnsError, TargetNotFoundError
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+    from mirae.core._progress import Progress
+    from mirae.lake import SnapshotInfo, Workspace
+    from mirae.track import ModelVersionInfo
+
+#: Explanations computed by default. SHAP and IF-THEN rules are left out: ``mirae.evaluate``
+#: needs numeric input or a Pipeline for them, and an AutoML model is neither (yet).
+DEFAULT_EXPLAIN: tuple[str, ...] = ("permutation", "partial_dependence")
+
+__all__ = ["EvaluationRun", "PredictRun", "evaluate_table", "predict_table"]
+
+#: Name of the predicted value column written by :func:`predict_table`.
+PREDICTION = "prediction"
+#: Prefix of the per-class probability columns.
+PROBA_PREFIX = "proba_"
+
+
+@dataclass
+class PredictRun:
+    """What :func:`predict_table` wrote.
+
+    Attributes
+    ----------
+    table : str
+        The scored table: the input columns, ``prediction`` and, for
+        classifiers, ``proba_<class>`` per class.
+    snapshot : SnapshotInfo
+        Its new snapshot (its ``source`` names the model version and input snapshot).
+    source_table, source_snapshot : str, int
+        The table scored and the snapshot read.
+    model : str
+        ``name/version`` of the model used.
+    ignored_columns : list of str
+        Input columns the model does not use (kept in the output, not used to predict).
+    """
+
+    table: str
+    snapshot: SnapshotInfo
+    source_table: str
+    source_snapshot: int | None
+    model: str
+    rows: int
+    classes: list[Any] | None
+    added_columns: list[str]
+    ignored_columns: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready dict."""
+        return {
+            "table": self.table,
+            "snapshot": self.snapshot.to_dict(),
+            "source_table": self.source_table,
+            "source_snapshot": self.source_snapshot,
+            "model": self.model,
+            "rows": self.rows,
+            "classes": self.classes,
+            "added_columns": self.added_columns,
+            "ignored_columns": self.ignored_columns,
+            "notes": self.notes,
+        }
+
+
+@dataclass
+class EvaluationRun:
+    """What :func:`evaluate_table` found: the report of a model version on a table."""
+
+    model: str
+    table: str
+    snapshot_id: int | None
+    target: str
+    rows: int
+    missing_target: int
+    report: Any
+    html: str | None = None
+
+    @property
+    def metrics(self) -> dict[str, Any]:
+        """The report's headline metrics."""
+        return dict(self.report.metrics)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready dict, the whole report included."""
+        return {
+            "model": self.model,
+            "table": self.table,
+            "snapshot_id": self.snapshot_id,
+            "target": self.target,
+            "rows": self.rows,
+            "missing_target": self.missing_target,
+            "html": self.html,
+            "report": self.report.to_dict(),
+        }
+
+
+def load_model(
+    ws: Workspace, model_ref: str, tracking_uri: str | None = None
+) -> tuple[Any, ModelVersionInfo]:
+    """The fitted estimator behind ``name``, ``name@alias`` or ``name/version`` and its version info."""
+    from mirae.track import Tracker
+
+    return Tracker.for_workspace(ws.path, tracking_uri=tracking_uri).registry.load(model_ref)
+
+
+def model_features(model: Any) -> list[str]:
+    """The columns a fitted model was trained on (``feature_names_in_``)."""
+    names = getattr(model, "feature_names_in_", None)
+    if names is None:
+        msg = "the model does not record the columns it was trained on (no feature_names_in_)."
+        raise ConfigError(msg)
+    return [str(n) for n in names]
+
+
+def _check_columns(frame: pd.DataFrame, features: list[str], model: str, table: str) -> None:
+    missing = [c for c in features if c not in frame.columns]
+    if missing:
+        msg = (
+            f"table {table!r} lacks {len(missing)} column(s) model {model} was trained on: {missing}. "
+            "Add them (empty values are allowed) or score a table with the training columns."
+        )
+        raise MissingColumnsError(msg)
+
+
+def predict_table(
+    ws: Workspace,
+    model_ref: str,
+    table: str,
+    *,
+    into: str,
+    tracking_uri: str | None = None,
+    progress: Progress | None = None,
+) -> PredictRun:
+    """Score every row of a table with a registered model and write the result as a new table.
+
+    Parameters
+    ----------
+    ws : Workspace
+    model_ref : str
+        ``name`` (latest version), ``name@alias`` or ``name/version``.
+    table : str
+        Rows to score, read at their latest snapshot. Columns the model was
+        not trained on are kept in the output but ignored; missing ones raise
+        :class:`~mirae.errors.MissingColumnsError` listing them.
+    into : str
+        Output table (replaced when it exists; its history is kept).
+    tracking_uri : str, optional
+        MLflow tracking URI overriding the workspace's own store.
+    progress : Progress, optional
+
+    Returns
+    -------
+    PredictRun
+    """
+    import numpy as np
+
+    from mirae.core._progress import NullProgress
+
+    progress = progress or NullProgress()
+    progress.start(f"loading model {model_ref}")
+    model, info = load_model(ws, model_ref, tracking_uri)
+    progress.start(f"reading {table}")
+    history = ws.history(table)
+    source_snapshot = history[-1].snapshot_id if history else None
+    frame = ws.to_pandas(table, snapshot=source_snapshot)
+    features = model_features(model)
+    _check_columns(frame, features, info.ref, table)
+    ignored = [str(c) for c in frame.columns if str(c) not in features]
+    progress.start(f"scoring {len(frame):,} rows with {info.ref}")
+    X = frame[features]
+    out = frame.copy()
+    added = [PREDICTION]
+    classes = None
+    predicted = np.asarray(model.predict(X))
+    new_columns: dict[str, Any] = {PREDICTION: predicted}
+    if hasattr(model, "predict_proba") and hasattr(model, "classes_"):
+        proba = np.asarray(model.predict_proba(X), dtype=float)
+        classes = [c.item() if hasattr(c, "item") else c for c in model.classes_]
+        for j, label in enumerate(classes):
+            new_columns[f"{PROBA_PREFIX}{label}"] = proba[:, j]
+        added += [f"{PROBA_PREFIX}{label}" for label in classes]
+    notes = []
+    clashing = [c for c in added if c in out.columns]
+    if clashing:
+        notes.append(f"replaced input column(s) {clashing} by the model's output.")
+        out = out.drop(columns=clashing)
+    for name, values in new_columns.items():
+        out[name] = values
+    progress.start(f"writing {into}")
+    source = f"predict {info.ref} (run {info.run_id}) on {table}@{source_snapshot}"
+    snapshot = ws.write(into, out, mode="replace", source=source)
+    progress.finish()
+    return PredictRun(
+        table=into,
+        snapshot=snapshot,
+        source_table=table,
+        source_snapshot=source_snapshot,
+        model=info.ref,
+        rows=len(out),
+        classes=classes,
+        added_columns=added,
+        ignored_columns=ignored,
+        notes=notes,
+    )
+
+
+def evaluate_table(
+    ws: Workspace,
+    model_ref: str,
+    table: str,
+    *,
+    target: str,
+    segment_by: str | Sequence[str] | None = None,
+    html: str | Path | None = None,
+    lang: str = "ko",
+    explain: bool | Sequence[str] = DEFAULT_EXPLAIN,
+    seed: int = 0,
+    tracking_uri: str | None = None,
+    progress: Progress | None = None,
+) -> EvaluationRun:
+    """Evaluate a registered model on a table with known outcomes (e.g. last month's customers).
+
+    Parameters
+    ----------
+    ws : Workspace
+    model_ref : str
+        ``name``, ``name@alias`` or ``name/version``.
+    table : str
+        Rows with the true ``target``, read at the latest snapshot; rows where
+        it is missing are dropped and counted.
+    target : str
+        The column holding the truth.
+    segment_by : str or list of str, optional
+        Columns for the per-segment error table.
+    html : str or Path, optional
+        Also write the standalone HTML report here.
+    lang : {"ko", "en"}
+    explain : bool or list of str
+        Explanations to compute (see :func:`mirae.evaluate.evaluate_classifier`).
+    seed : int
+        Seed of the explanations' row sample.
+    tracking_uri : str, optional
+    progress : Progress, optional
+
+    Returns
+    -------
+    EvaluationRun
+    """
+    from mirae.core._progress import NullProgress
+    from mirae.evaluate import evaluate_classifier, evaluate_regressor
+
+    progress = progress or NullProgress()
+    progress.start(f"loading model {model_ref}")
+    model, info = load_model(ws, model_ref, tracking_uri)
+    history = ws.history(table)
+    snapshot_id = history[-1].snapshot_id if history else None
+    frame = ws.to_pandas(table, snapshot=snapshot_id)
+    if target not in frame.columns:
+        msg = f"target column {target!r} is not in table {table!r}; its columns are {list(frame.columns)}."
+        raise TargetNotFoundError(msg)
+    _check_columns(frame, model_features(model), info.ref, table)
+    missing = frame[target].isna().to_numpy()
+    frame = frame.loc[~missing].reset_index(drop=True)
+    X, y = frame.drop(columns=[target]), frame[target]
+    how = explain if isinstance(explain, bool) else list(explain)
+    progress.start(f"evaluating {info.ref} on {len(frame):,} rows")
+    report: Any
+    if hasattr(model, "predict_proba") and hasattr(model, "classes_"):
+        y = _as_class_labels(y, model.classes_)
+        report = evaluate_classifier(model, X, y, segment_by=segment_by, explain=how, random_state=seed)
+    else:
+        report = evaluate_regressor(model, X, y, segment_by=segment_by, explain=how, random_state=seed)
+    written = None
+    if html is not None:
+        written = str(report.to_html(Path(html), lang=lang))
+    progress.finish()
+    return EvaluationRun(
+        model=info.ref,
+        table=table,
+        snapshot_id=snapshot_id,
+        target=target,
+        rows=len(frame),
+        missing_target=int(missing.sum()),
+        report=report,
+        html=written,
+    )
+
+
+def _as_class_labels(y: pd.Series, classes: np.ndarray) -> pd.Series:
+    """Truths in the type of the model's classes (``1`` read back as ``'1'`` and the like)."""
+    known = set(classes.tolist())
+    if set(y.unique().tolist()) <= known:
+        return y
+    as_text = y.astype(str)
+    if all(isinstance(c, str) for c in known) and set(as_text.unique().tolist()) <= known:
+        return as_text
+    return y

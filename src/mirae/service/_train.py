@@ -1,0 +1,499 @@
+"""Train, evaluate and score models on workspace tables, tracked in MLflow (shared by CLI and server).
+
+How a model is judged: :func:`train_table` holds out a share of the rows
+(``holdout=0.2``; stratified for classes, whole groups when ``group`` is
+given, the latest rows when ``time`` is given) before AutoML sees the table.
+The search's cross-validation runs on the remaining rows only and its
+out-of-fold scores are logged per fold (``cv_<metric>``, one step per fold)
+to show stability; they chose the model, so they are optimistic. The
+evaluation report (``holdout_<metric>``, ``report.html``) is computed on the
+held-out rows, which neither the search nor the refit saw: an honest
+estimate. The registered model is the one fitted on the training rows, so
+the report describes exactly the model that is served.
+"""
+
+from __future__ import annotations
+
+import json
+import time as _time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+from mirae.errors import ConfigError, TargetNotFoundError
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+    from mirae.core._progress import Progress
+    from mirae.lake import Workspace
+
+#: Explanations computed by default. SHAP and IF-THEN rules are left out: ``mirae.evaluate``
+#: needs numeric input or a Pipeline for them, and an AutoML model is neither (yet).
+DEFAULT_EXPLAIN: tuple[str, ...] = ("permutation", "partial_dependence")
+
+__all__ = ["TrainRun", "train_table"]
+
+Task = Literal["auto", "classification", "regression"]
+#: A numeric target with more distinct values than this is treated as a regression target.
+MAX_CLASSES = 20
+#: Fewer held-out rows than this give no useful report; the holdout is then skipped.
+MIN_HOLDOUT_ROWS = 20
+
+
+@dataclass
+class TrainRun:
+    """What :func:`train_table` did: the MLflow run, the registered version, the scores.
+
+    Attributes
+    ----------
+    run_id, experiment, tracking_uri : str
+        The MLflow run and where it is stored.
+    table, snapshot_id : str, int
+        The table and the Iceberg snapshot trained on (lineage, also run tags).
+    task : {"binary", "multiclass", "regression"}
+    rows, rows_train, rows_holdout, missing_target : int
+        Rows read, used to train, held out for the report, dropped for a missing target.
+    metric, best_model : str
+        The metric optimised and the winning model (``ensemble`` or a family).
+    cv_score, cv_std : float
+        Mean and standard deviation over folds of ``metric`` (training rows).
+    holdout_metrics : dict
+        The report's metrics on the held-out rows (empty when ``holdout=0``).
+    model_name, version, alias : str, int, str
+        The registered model version (``None`` when ``register=False``).
+    leaderboard : list of dict
+        Every candidate with mean and standard deviation per metric.
+    notices : list of str
+        Rows and columns dropped, models skipped, leakage warnings.
+    report : ClassificationReport or RegressionReport or None
+        The holdout evaluation (not in :meth:`to_dict`; stored as run artifacts).
+    estimator : AutoClassifier or AutoRegressor
+        The fitted model, as registered (not in :meth:`to_dict`).
+    """
+
+    run_id: str
+    experiment: str
+    tracking_uri: str
+    table: str
+    snapshot_id: int | None
+    target: str
+    task: str
+    rows: int
+    rows_train: int
+    rows_holdout: int
+    missing_target: int
+    metric: str
+    best_model: str
+    cv_score: float
+    cv_std: float
+    holdout_metrics: dict[str, float]
+    model_name: str | None
+    version: int | None
+    alias: str | None
+    evaluation: str
+    fit_seconds: float
+    leaderboard: list[dict[str, Any]] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    report: Any = None
+    estimator: Any = None
+
+    @property
+    def model_ref(self) -> str | None:
+        """``name/version`` of the registered model."""
+        return None if self.version is None else f"{self.model_name}/{self.version}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready dict (without the report object)."""
+        return {
+            "run_id": self.run_id,
+            "experiment": self.experiment,
+            "tracking_uri": self.tracking_uri,
+            "table": self.table,
+            "snapshot_id": self.snapshot_id,
+            "target": self.target,
+            "task": self.task,
+            "rows": self.rows,
+            "rows_train": self.rows_train,
+            "rows_holdout": self.rows_holdout,
+            "missing_target": self.missing_target,
+            "metric": self.metric,
+            "best_model": self.best_model,
+            "cv_score": self.cv_score,
+            "cv_std": self.cv_std,
+            "evaluation": self.evaluation,
+            "holdout_metrics": self.holdout_metrics,
+            "model": {"name": self.model_name, "version": self.version, "alias": self.alias},
+            "model_ref": self.model_ref,
+            "fit_seconds": self.fit_seconds,
+            "leaderboard": self.leaderboard,
+            "notices": self.notices,
+        }
+
+
+def train_table(
+    ws: Workspace,
+    table: str,
+    *,
+    target: str,
+    task: Task = "auto",
+    time_budget: float | None = None,
+    n_trials: int | None = None,
+    seed: int = 0,
+    metric: str | None = None,
+    cv: int = 5,
+    group: str | None = None,
+    time: str | None = None,
+    segment_by: str | Sequence[str] | None = None,
+    models: Sequence[str] | None = None,
+    holdout: float = 0.2,
+    explain: bool | Sequence[str] = DEFAULT_EXPLAIN,
+    model_name: str | None = None,
+    register: bool = True,
+    alias: str | None = None,
+    tracking_uri: str | None = None,
+    lang: str = "ko",
+    progress: Progress | None = None,
+) -> TrainRun:
+    """Run AutoML on a workspace table, evaluate it, log an MLflow run and register the model.
+
+    Parameters
+    ----------
+    ws : Workspace
+        Holds the table; its ``mlflow.db`` and ``mlartifacts`` receive the run
+        unless ``tracking_uri`` or ``MIRAE_TRACKING_URI`` points elsewhere.
+    table : str
+        Read at its latest snapshot, whose id is recorded on the run and the version.
+    target : str
+        Column to predict. Rows where it is missing are dropped and counted.
+    task : {"auto", "classification", "regression"}
+        ``auto``: text, boolean and numeric targets with at most 20 distinct
+        values are classes; other numbers are regression.
+    time_budget, n_trials : optional
+        Search budget in seconds or trials (trials + seed are reproducible).
+    seed : int
+        Seed of the holdout split, the folds, the models and the search.
+    metric : str, optional
+        Metric to optimise (``roc_auc``, ``log_loss``, ``rmse``, ...).
+    cv : int
+        Cross-validation folds.
+    group : str, optional
+        Rows of one group stay together (in one fold, and in or out of the holdout).
+    time : str, optional
+        Time-ordered folds on this column; the holdout is the latest rows.
+    segment_by : str or list of str, optional
+        Columns for the report's per-segment error table.
+    models : sequence of str, optional
+        Model families to try (default: the whole zoo).
+    holdout : float
+        Share of rows held out for the evaluation report (0 to skip it).
+    explain : bool or list of str
+        Explanations in the report (``permutation``, ``shap``, ``partial_dependence``, ``rules``).
+    model_name : str, optional
+        Registered model (and MLflow experiment) name; default: the table name.
+    register : bool
+        Register the model as a new version of ``model_name``.
+    alias : str, optional
+        Move this alias (e.g. ``champion``) to the new version.
+    tracking_uri : str, optional
+        MLflow tracking URI overriding the workspace's own store.
+    lang : {"ko", "en"}
+        Language of the HTML report.
+    progress : Progress, optional
+        Receives progress events.
+
+    Returns
+    -------
+    TrainRun
+
+    Examples
+    --------
+    >>> import tempfile, pandas as pd
+    >>> from mirae import Workspace
+    >>> ws = Workspace(tempfile.mkdtemp())
+    >>> frame = pd.DataFrame({"spend": range(200), "plan": ["a", "b"] * 100})
+    >>> frame["churn"] = (frame["spend"] % 5 > 2).map({True: "yes", False: "no"})
+    >>> _ = ws.write("customers", frame)
+    >>> run = train_table(ws, "customers", target="churn", models=["linear"], cv=3, explain=False)
+    >>> run.task, run.model_ref, run.rows_holdout
+    ('binary', 'customers/1', 40)
+    """
+    from mirae.core._progress import NullProgress
+    from mirae.track import Tracker
+
+    progress = progress or NullProgress()
+    if not 0.0 <= holdout < 0.9:
+        msg = f"holdout must be a share of rows between 0 and 0.9; got {holdout!r}."
+        raise ConfigError(msg)
+    progress.start(f"reading {table}")
+    snapshot_id = _latest_snapshot(ws, table)
+    frame = ws.to_pandas(table, snapshot=snapshot_id)
+    if target not in frame.columns:
+        msg = f"target column {target!r} is not in table {table!r}; its columns are {list(frame.columns)}."
+        raise TargetNotFoundError(msg)
+    for name, column in (("group", group), ("time", time)):
+        if column is not None and column not in frame.columns:
+            msg = f"{name} column {column!r} is not in table {table!r}."
+            raise ConfigError(msg)
+    rows = len(frame)
+    missing = frame[target].isna().to_numpy()
+    frame = frame.loc[~missing].reset_index(drop=True)
+    kind = _resolve_task(frame[target], task)
+    notes = [f"dropped {int(missing.sum()):,} rows with no {target!r}."] if missing.any() else []
+
+    train, test = _holdout_split(frame, target, kind, holdout, seed, group, time, notes)
+    estimator = _estimator(kind, metric, models, cv, group, time, time_budget, n_trials, seed)
+    progress.start(f"searching models for {target!r} on {len(train):,} rows")
+    started = _time.perf_counter()
+    estimator.fit(train, target, groups=group)
+    fit_seconds = _time.perf_counter() - started
+
+    report = None
+    if test is not None:
+        progress.start(f"evaluating on {len(test):,} held-out rows")
+        report = _evaluate(estimator, test, target, kind, segment_by, explain, seed)
+
+    progress.start("logging the run to MLflow")
+    name = model_name or table
+    tracker = Tracker.for_workspace(ws.path, tracking_uri=tracking_uri)
+    lineage = {
+        "mirae.table": table,
+        "mirae.snapshot_id": snapshot_id,
+        "mirae.target": target,
+        "mirae.task": estimator.task_,
+        "mirae.workspace": str(ws.path),
+        "mirae.evaluation": "holdout" if report is not None else "cv-only",
+    }
+    classes = getattr(estimator, "classes_", None)
+    if classes is not None:
+        lineage["mirae.classes"] = json.dumps([_plain(c) for c in classes], ensure_ascii=False)
+    board = estimator.leaderboard_
+    chosen = estimator.candidates_[estimator.best_model_]
+    primary = estimator.metric_
+    fold_scores = [float(v) for v in chosen.scores[primary]]
+    cv_score = float(sum(fold_scores) / len(fold_scores))
+    cv_std = float(board.loc[board["model"] == estimator.best_model_, f"{primary}_std"].iloc[0])
+    holdout_metrics = _finite(report.metrics) if report is not None else {}
+    with tracker.start_run(name, run_name=f"{target} on {table}", tags=lineage) as run:
+        run.log_params(
+            {
+                "table": table,
+                "snapshot_id": snapshot_id,
+                "target": target,
+                "task": estimator.task_,
+                "metric": primary,
+                "n_folds": cv,
+                "cv": "time" if time else ("group" if group else "auto"),
+                "group": group,
+                "time": time,
+                "time_budget": time_budget,
+                "n_trials": n_trials,
+                "seed": seed,
+                "models": list(models) if models else "all",
+                "holdout": holdout,
+                "best_model": estimator.best_model_,
+                "best_params": json.loads(board.loc[board["chosen"], "params"].iloc[0]),
+                "ensemble_weights": {k: round(v, 4) for k, v in estimator.weights_.items()},
+            }
+        )
+        run.log_fold_metrics(chosen.scores)
+        summary: dict[str, Any] = {
+            f"cv_{primary}_mean": cv_score,
+            f"cv_{primary}_std": cv_std,
+            "fit_seconds": fit_seconds,
+            "rows_train": len(train),
+            "rows_holdout": 0 if test is None else len(test),
+            "missing_target_rows": int(missing.sum()),
+            "candidates": len(board),
+        }
+        summary.update({f"holdout_{k}": v for k, v in holdout_metrics.items()})
+        if report is not None and getattr(report, "lift_at_20", None) is not None:
+            summary["holdout_lift_at_20"] = report.lift_at_20
+        run.log_metrics(summary)
+        run.log_frame(board, "leaderboard")
+        run.log_dict({"notices": notes + list(estimator.notices_)}, "notices.json")
+        if report is not None:
+            run.log_report(report, lang=lang)
+        run.log_sklearn_model(
+            estimator,
+            pyfunc_predict_fn="predict_proba" if classes is not None else "predict",
+            metadata={
+                "mirae_task": estimator.task_,
+                "target": target,
+                "classes": None if classes is None else [_plain(c) for c in classes],
+                "features": [str(c) for c in estimator.feature_names_in_],
+            },
+        )
+    version = None
+    if register:
+        progress.start(f"registering {name}")
+        info = tracker.registry.register(name, run.run_id, tags=lineage, alias=alias)
+        version = info.version
+    progress.finish()
+    return TrainRun(
+        run_id=run.run_id,
+        experiment=name,
+        tracking_uri=tracker.tracking_uri,
+        table=table,
+        snapshot_id=snapshot_id,
+        target=target,
+        task=estimator.task_,
+        rows=rows,
+        rows_train=len(train),
+        rows_holdout=0 if test is None else len(test),
+        missing_target=int(missing.sum()),
+        metric=primary,
+        best_model=estimator.best_model_,
+        cv_score=cv_score,
+        cv_std=cv_std,
+        holdout_metrics=holdout_metrics,
+        model_name=name if register else None,
+        version=version,
+        alias=alias if register else None,
+        evaluation="holdout" if report is not None else "cv-only",
+        fit_seconds=fit_seconds,
+        leaderboard=json.loads(board.to_json(orient="records")),
+        notices=notes + list(estimator.notices_),
+        report=report,
+        estimator=estimator,
+    )
+
+
+def _latest_snapshot(ws: Workspace, table: str) -> int | None:
+    history = ws.history(table)
+    return history[-1].snapshot_id if history else None
+
+
+def _resolve_task(y: pd.Series, task: Task) -> Literal["classification", "regression"]:
+    import pandas as pd
+
+    if task in ("classification", "regression"):
+        return task
+    if task != "auto":
+        msg = f"task must be 'auto', 'classification' or 'regression'; got {task!r}."
+        raise ConfigError(msg)
+    if pd.api.types.is_bool_dtype(y) or not pd.api.types.is_numeric_dtype(y):
+        return "classification"
+    values = y.to_numpy(dtype="float64")
+    integral = bool(((values % 1) == 0).all())
+    return "classification" if integral and y.nunique() <= MAX_CLASSES else "regression"
+
+
+def _holdout_split(
+    frame: pd.DataFrame,
+    target: str,
+    kind: str,
+    holdout: float,
+    seed: int,
+    group: str | None,
+    time: str | None,
+    notes: list[str],
+) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """Training rows and held-out rows (``None`` when there are too few to hold out)."""
+    import numpy as np
+
+    n_test = int(round(holdout * len(frame)))
+    if holdout == 0:
+        return frame, None
+    if n_test < MIN_HOLDOUT_ROWS:
+        notes.append(
+            f"no holdout: {holdout:.0%} of {len(frame)} rows is fewer than {MIN_HOLDOUT_ROWS}; "
+            "only cross-validation scores are reported."
+        )
+        return frame, None
+    rng = np.random.default_rng(seed)
+    if time is not None:
+        order = np.argsort(frame[time].to_numpy(), kind="stable")
+        test_rows = order[-n_test:]
+    elif group is not None:
+        from sklearn.model_selection import GroupShuffleSplit
+
+        splitter = GroupShuffleSplit(n_splits=1, test_size=holdout, random_state=seed)
+        _, test_rows = next(splitter.split(frame, groups=frame[group].to_numpy()))
+    elif kind == "classification":
+        test_rows = _stratified_rows(frame[target], holdout, rng)
+    else:
+        test_rows = rng.permutation(len(frame))[:n_test]
+    mask = np.zeros(len(frame), dtype=bool)
+    mask[test_rows] = True
+    return frame.loc[~mask].reset_index(drop=True), frame.loc[mask].reset_index(drop=True)
+
+
+def _stratified_rows(y: pd.Series, share: float, rng: np.random.Generator) -> np.ndarray:
+    """A share of each class's rows (at least one of classes with two rows or more)."""
+    import numpy as np
+
+    picked = []
+    codes = y.astype(str).to_numpy()
+    for label in np.unique(codes):
+        rows = np.flatnonzero(codes == label)
+        take = int(round(share * len(rows)))
+        if len(rows) >= 2:
+            take = min(max(take, 1), len(rows) - 1)
+        picked.append(rng.permutation(rows)[:take])
+    return np.sort(np.concatenate(picked))
+
+
+def _estimator(
+    kind: str,
+    metric: str | None,
+    models: Sequence[str] | None,
+    cv: int,
+    group: str | None,
+    time: str | None,
+    time_budget: float | None,
+    n_trials: int | None,
+    seed: int,
+) -> Any:
+    from mirae.supervised import AutoClassifier, AutoRegressor
+
+    settings: dict[str, Any] = {
+        "metric": metric,
+        "models": list(models) if models else None,
+        "n_folds": cv,
+        "cv": "time" if time else ("group" if group else "auto"),
+        "time_column": time,
+        "time_budget": time_budget,
+        "n_trials": n_trials,
+        "random_state": seed,
+    }
+    return AutoClassifier(**settings) if kind == "classification" else AutoRegressor(**settings)
+
+
+def _evaluate(
+    model: Any,
+    rows: pd.DataFrame,
+    target: str,
+    kind: str,
+    segment_by: str | Sequence[str] | None,
+    explain: bool | Sequence[str],
+    seed: int,
+) -> Any:
+    from mirae.evaluate import evaluate_classifier, evaluate_regressor
+
+    X = rows.drop(columns=[target])
+    y = rows[target]
+    how = explain if isinstance(explain, bool) else list(explain)
+    if kind == "classification":
+        return evaluate_classifier(model, X, y, segment_by=segment_by, explain=how, random_state=seed)
+    return evaluate_regressor(model, X, y, segment_by=segment_by, explain=how, random_state=seed)
+
+
+def _finite(metrics: dict[str, Any]) -> dict[str, float]:
+    import math
+
+    out = {}
+    for key, value in metrics.items():
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            continue
+        if math.isfinite(number):
+            out[str(key)] = number
+    return out
+
+
+def _plain(value: Any) -> Any:
+    """A numpy scalar as the Python value (for JSON)."""
+    return value.item() if hasattr(value, "item") else value

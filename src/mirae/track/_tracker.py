@@ -1,0 +1,348 @@
+"""MLflow tracking without global state: a :class:`Tracker` holds its own client and URI.
+
+Nothing here calls MLflow's fluent API (``mlflow.set_experiment``,
+``mlflow.start_run``): every call goes through an ``MlflowClient`` built for
+an explicit tracking URI, so two trackers (two workspaces, a test and a
+server) never see each other's "current" run. MLflow itself is imported on
+first use.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import tempfile
+import warnings
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mirae.errors import ConfigError
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from mlflow.tracking import MlflowClient
+
+    from mirae.track._registry import Registry
+
+__all__ = ["TRACKING_URI_ENV", "RunLogger", "Tracker", "workspace_tracking_uri"]
+
+#: Environment variable naming a tracking URI that overrides the workspace's own store.
+TRACKING_URI_ENV = "MIRAE_TRACKING_URI"
+#: MLflow rejects longer parameter values.
+MAX_PARAM_CHARS = 6000
+#: Entities per ``log_batch`` call (MLflow allows 1000 metrics / 100 params).
+BATCH = 100
+
+
+def workspace_tracking_uri(path: str | os.PathLike[str]) -> str:
+    """The default tracking store of a workspace: ``sqlite:///<path>/mlflow.db``.
+
+    Examples
+    --------
+    >>> workspace_tracking_uri("/data/ws")
+    'sqlite:////data/ws/mlflow.db'
+    """
+    return f"sqlite:///{Path(path).resolve() / 'mlflow.db'}"
+
+
+class Tracker:
+    """Logs runs to one MLflow tracking store and registry.
+
+    Parameters
+    ----------
+    tracking_uri : str
+        Any MLflow tracking URI: ``sqlite:///…``, ``postgresql://…``,
+        ``http(s)://`` of a tracking server, or a ``file:`` folder.
+    artifact_root : str, optional
+        Where experiments created by this tracker keep their artifacts (a
+        folder path or URI); ``None`` leaves it to the tracking server.
+    registry_uri : str, optional
+        Model registry URI (default: the tracking URI).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> tracker = Tracker.for_workspace(tempfile.mkdtemp())
+    >>> tracker.tracking_uri.endswith("mlflow.db")
+    True
+    """
+
+    def __init__(
+        self, tracking_uri: str, *, artifact_root: str | None = None, registry_uri: str | None = None
+    ) -> None:
+        if not tracking_uri:
+            msg = "tracking_uri must be a non-empty MLflow tracking URI, e.g. sqlite:///path/mlflow.db."
+            raise ConfigError(msg)
+        self.tracking_uri = tracking_uri
+        self.registry_uri = registry_uri or tracking_uri
+        self.artifact_root = artifact_root
+        self._client: MlflowClient | None = None
+
+    def __repr__(self) -> str:
+        return f"Tracker({self.tracking_uri!r})"
+
+    @classmethod
+    def for_workspace(cls, path: str | os.PathLike[str], *, tracking_uri: str | None = None) -> Tracker:
+        """The tracker of a workspace folder.
+
+        ``tracking_uri`` wins, then the ``MIRAE_TRACKING_URI`` environment
+        variable, then the workspace's own store: ``<path>/mlflow.db`` with
+        artifacts in ``<path>/mlartifacts``.
+        """
+        uri = tracking_uri or os.environ.get(TRACKING_URI_ENV)
+        if uri:
+            return cls(uri)
+        folder = Path(path).resolve()
+        folder.mkdir(parents=True, exist_ok=True)
+        return cls(workspace_tracking_uri(folder), artifact_root=(folder / "mlartifacts").as_uri())
+
+    @property
+    def client(self) -> MlflowClient:
+        """The ``MlflowClient`` of this tracker (created on first use)."""
+        if self._client is None:
+            from mlflow.tracking import MlflowClient
+
+            _configure_sql_models()
+            self._client = MlflowClient(tracking_uri=self.tracking_uri, registry_uri=self.registry_uri)
+        return self._client
+
+    @property
+    def registry(self) -> Registry:
+        """The model registry of this tracker's store."""
+        from mirae.track._registry import Registry
+
+        return Registry(self)
+
+    def experiment_id(self, name: str) -> str:
+        """The id of the experiment ``name``, created when it does not exist yet."""
+        if not name:
+            msg = "an experiment needs a non-empty name."
+            raise ConfigError(msg)
+        found = self.client.get_experiment_by_name(name)
+        if found is not None:
+            if found.lifecycle_stage == "deleted":
+                self.client.restore_experiment(found.experiment_id)
+            return str(found.experiment_id)
+        location = None
+        if self.artifact_root is not None:
+            location = f"{self.artifact_root.rstrip('/')}/{re.sub(r'[^A-Za-z0-9_.-]', '_', name)}"
+        return str(self.client.create_experiment(name, artifact_location=location))
+
+    @contextmanager
+    def start_run(
+        self,
+        experiment: str,
+        *,
+        run_name: str | None = None,
+        tags: Mapping[str, Any] | None = None,
+    ) -> Iterator[RunLogger]:
+        """Open a run in ``experiment``; it ends FINISHED, or FAILED when the block raises.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> tracker = Tracker.for_workspace(tempfile.mkdtemp())
+        >>> with tracker.start_run("demo", tags={"mirae.table": "sales"}) as run:
+        ...     run.log_metrics({"rmse": 1.5})
+        >>> tracker.client.get_run(run.run_id).data.metrics
+        {'rmse': 1.5}
+        """
+        experiment_id = self.experiment_id(experiment)
+        created = self.client.create_run(
+            experiment_id, run_name=run_name, tags={k: str(v) for k, v in (tags or {}).items()}
+        )
+        run = RunLogger(self, created.info.run_id, experiment_id, created.info.artifact_uri)
+        try:
+            yield run
+        except BaseException:
+            self.client.set_terminated(run.run_id, status="FAILED")
+            raise
+        self.client.set_terminated(run.run_id, status="FINISHED")
+
+    def runs(self, experiment: str, *, max_results: int = 100) -> list[Any]:
+        """The latest runs of ``experiment`` (MLflow ``Run`` objects), newest first."""
+        found = self.client.get_experiment_by_name(experiment)
+        if found is None:
+            return []
+        return list(
+            self.client.search_runs(
+                [found.experiment_id], order_by=["attributes.start_time DESC"], max_results=max_results
+            )
+        )
+
+
+@dataclass
+class RunLogger:
+    """Writes params, metrics, tags and artifacts into one open run of a :class:`Tracker`."""
+
+    tracker: Tracker
+    run_id: str
+    experiment_id: str
+    artifact_uri: str
+
+    def set_tags(self, tags: Mapping[str, Any]) -> None:
+        """Set string tags on the run (``None`` values are skipped)."""
+        from mlflow.entities import RunTag
+
+        entities = [RunTag(str(k), str(v)) for k, v in tags.items() if v is not None]
+        for start in range(0, len(entities), BATCH):
+            self.tracker.client.log_batch(self.run_id, tags=entities[start : start + BATCH])
+
+    def log_params(self, params: Mapping[str, Any]) -> None:
+        """Log parameters; values become strings (JSON for lists and dicts), cut to MLflow's limit."""
+        from mlflow.entities import Param
+
+        entities = []
+        for key, value in params.items():
+            if value is None:
+                continue
+            text = (
+                json.dumps(value, sort_keys=True, default=str)
+                if isinstance(value, list | dict)
+                else str(value)
+            )
+            entities.append(Param(str(key), text[:MAX_PARAM_CHARS]))
+        for start in range(0, len(entities), BATCH):
+            self.tracker.client.log_batch(self.run_id, params=entities[start : start + BATCH])
+
+    def log_metrics(self, metrics: Mapping[str, Any], *, step: int = 0) -> None:
+        """Log numeric metrics at ``step``; non-numeric and non-finite values are skipped."""
+        from mlflow.entities import Metric
+
+        stamp = _now_ms()
+        entities = [Metric(str(k), float(v), stamp, step) for k, v in metrics.items() if _is_finite_number(v)]
+        for start in range(0, len(entities), BATCH):
+            self.tracker.client.log_batch(self.run_id, metrics=entities[start : start + BATCH])
+
+    def log_fold_metrics(self, scores: Mapping[str, Sequence[float]], *, prefix: str = "cv_") -> None:
+        """Log one value per fold as the steps ``0 .. n_folds - 1`` of ``<prefix><metric>``."""
+        from mlflow.entities import Metric
+
+        stamp = _now_ms()
+        entities = [
+            Metric(f"{prefix}{name}", float(value), stamp, step)
+            for name, values in scores.items()
+            for step, value in enumerate(values)
+            if _is_finite_number(value)
+        ]
+        for start in range(0, len(entities), BATCH):
+            self.tracker.client.log_batch(self.run_id, metrics=entities[start : start + BATCH])
+
+    def log_dict(self, data: Any, artifact_file: str) -> None:
+        """Store ``data`` as a JSON artifact (UTF-8, Korean kept readable)."""
+        self.log_text(json.dumps(data, ensure_ascii=False, indent=2, default=str), artifact_file)
+
+    def log_text(self, text: str, artifact_file: str) -> None:
+        """Store ``text`` as an artifact file."""
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / Path(artifact_file).name
+            path.write_text(text, encoding="utf-8")
+            parent = str(Path(artifact_file).parent)
+            self.log_file(path, None if parent == "." else parent)
+
+    def log_file(self, path: str | os.PathLike[str], artifact_path: str | None = None) -> None:
+        """Copy a local file into the run's artifacts (under ``artifact_path``)."""
+        self.tracker.client.log_artifact(self.run_id, str(path), artifact_path or None)
+
+    def log_frame(self, frame: pd.DataFrame, name: str) -> None:
+        """Store a table as ``<name>.csv`` and ``<name>.json`` (records) artifacts."""
+        with tempfile.TemporaryDirectory() as tmp:
+            csv = Path(tmp) / f"{name}.csv"
+            frame.to_csv(csv, index=False)
+            records = Path(tmp) / f"{name}.json"
+            records.write_text(frame.to_json(orient="records", force_ascii=False), encoding="utf-8")
+            self.tracker.client.log_artifacts(self.run_id, tmp)
+
+    def log_report(self, report: Any, *, name: str = "report", lang: str = "ko") -> None:
+        """Store an evaluation report as ``<name>.json`` and a standalone ``<name>.html``."""
+        with tempfile.TemporaryDirectory() as tmp:
+            (Path(tmp) / f"{name}.json").write_text(report.to_json(indent=1), encoding="utf-8")
+            report.to_html(Path(tmp) / f"{name}.html", lang=lang)
+            self.tracker.client.log_artifacts(self.run_id, tmp)
+
+    def log_sklearn_model(
+        self,
+        model: Any,
+        *,
+        artifact_path: str = "model",
+        pyfunc_predict_fn: str = "predict",
+        metadata: Mapping[str, Any] | None = None,
+    ) -> str:
+        """Store a fitted scikit-learn estimator in MLflow's sklearn (and pyfunc) flavour.
+
+        The model is saved with ``cloudpickle`` (skops cannot yet write
+        CatBoost and LightGBM models inside a pipeline); ``mlflow.sklearn.load_model``
+        and ``mlflow.pyfunc.load_model`` read it back where mirae is installed.
+
+        Returns
+        -------
+        str
+            The ``runs:/<run_id>/<artifact_path>`` URI of the stored model.
+        """
+        import mlflow.sklearn
+
+        with tempfile.TemporaryDirectory() as tmp, warnings.catch_warnings():
+            # mlflow 3.17 warns on every save that an ``Any`` type hint of its own
+            # wrapper is not validated; nothing a caller can act on.
+            warnings.filterwarnings("ignore", ".*Any type hint is inferred as AnyType", UserWarning)
+            target = Path(tmp) / artifact_path
+            mlflow.sklearn.save_model(
+                model,
+                str(target),
+                serialization_format="cloudpickle",
+                pyfunc_predict_fn=pyfunc_predict_fn,
+                pip_requirements=_requirements(),
+                metadata=dict(metadata) if metadata else None,
+            )
+            self.tracker.client.log_artifacts(self.run_id, str(target), artifact_path)
+        return f"runs:/{self.run_id}/{artifact_path}"
+
+
+def _configure_sql_models() -> None:
+    """Set up MLflow's SQLAlchemy models once, silencing one known deprecation.
+
+    mlflow 3.17's SQL stores use SQLAlchemy's ``noload`` strategy, which
+    SQLAlchemy 2.1 deprecates when the models are first configured; the
+    warning concerns MLflow's code, not the caller's (checked 2026-11-23).
+    """
+    import mlflow.store.model_registry.dbmodels.models
+    import mlflow.store.tracking.dbmodels.models  # noqa: F401
+    from sqlalchemy.orm import configure_mappers
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "The ``noload`` loader strategy is deprecated")
+        configure_mappers()
+
+
+def _requirements() -> list[str]:
+    """Pinned packages a model needs to load: mirae (its estimators) and the pickle stack."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    wanted = ("mirae", "scikit-learn", "cloudpickle", "pandas", "numpy")
+    pins = []
+    for name in wanted:
+        try:
+            pins.append(f"{name}=={version(name)}")
+        except PackageNotFoundError:
+            pins.append(name)
+    return pins
+
+
+def _is_finite_number(value: Any) -> bool:
+    if isinstance(value, bool) or value is None:
+        return False
+    try:
+        return math.isfinite(float(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _now_ms() -> int:
+    import time
+
+    return int(time.time() * 1000)
