@@ -109,7 +109,7 @@ def bench_quality_profile(tmp: Path, rows: int) -> dict[str, float]:
     ws = Workspace(tmp / "ws-wide")
     ws.ingest(str(path), "wide")
     quality_s, report = timed(lambda: ws.quality("wide"))
-    profile_s, _ = timed(lambda: ws.profile("wide"))
+    profile_s, _ = timed(lambda: ws.profile("wide", quality=report))
     return {
         "rows": rows,
         "columns": 20,
@@ -130,9 +130,8 @@ def bench_vs_ydata(tmp: Path, rows: int) -> dict[str, float]:
     ws.ingest(str(path), "sample")
 
     def with_mirae() -> None:
-        write_report(
-            tmp / "mirae.html", quality=ws.quality("sample"), profile=ws.profile("sample"), lang="en"
-        )
+        report = ws.quality("sample")
+        report.to_html(tmp / "mirae.html", lang="en", profile=ws.profile("sample", quality=report))
 
     mirae_s, _ = timed(with_mirae)
     python = peer_python(["ydata-profiling", "pyarrow"])
