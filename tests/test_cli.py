@@ -155,7 +155,7 @@ def test_demo_from_the_installed_command(tmp_path: Path) -> None:
     )
     result = json.loads(out.stdout)
     tables = {t["table"]: t for t in result["tables"]}
-    assert tables["retail_weekly"]["rows"] == 2119 and tables["retail_weekly"]["columns"] == 8
+    assert tables["retail_weekly"]["rows"] == 2031 and tables["retail_weekly"]["columns"] == 8
     assert tables["german_credit"]["rows"] == 1000 and tables["german_credit"]["columns"] == 21
     for table in tables.values():
         html = Path(table["report"]).read_text(encoding="utf-8")
