@@ -18,6 +18,8 @@ Examples
 from mirae.forecast._auto import AutoForecaster
 from mirae.forecast._backtest import backtest, conformal_intervals
 from mirae.forecast._base import Forecaster
+from mirae.forecast._boost import GlobalBoostForecaster
+from mirae.forecast._calendar import calendar_features, holiday_calendar
 from mirae.forecast._data import ForecastData
 from mirae.forecast._frequency import Frequency, infer_frequency
 from mirae.forecast._hierarchical import HierarchicalForecaster
@@ -32,6 +34,7 @@ __all__ = [
     "ForecastData",
     "Forecaster",
     "Frequency",
+    "GlobalBoostForecaster",
     "HierarchicalForecaster",
     "PriceResponse",
     "SeasonalIndexForecaster",
@@ -39,9 +42,11 @@ __all__ = [
     "aggregate_history",
     "backtest",
     "bias",
+    "calendar_features",
     "classify_series",
     "conformal_intervals",
     "fit_price_response",
+    "holiday_calendar",
     "infer_frequency",
     "mase",
     "reconcile",

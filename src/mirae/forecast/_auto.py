@@ -19,6 +19,7 @@ import pandas as pd
 from mirae.errors import ConfigError
 from mirae.forecast._backtest import backtest, conformal_intervals
 from mirae.forecast._base import Forecaster, _check_horizon
+from mirae.forecast._boost import GlobalBoostForecaster
 from mirae.forecast._data import ForecastData
 from mirae.forecast._metrics import METRICS, score_series
 from mirae.forecast._seasonal_index import SeasonalIndexForecaster
@@ -33,9 +34,27 @@ class AutoForecaster(Forecaster):
     Parameters
     ----------
     forecasters : sequence of Forecaster, optional
-        Candidates; default a :class:`StatisticalForecaster` (ETS, ARIMA, Theta,
-        SeasonalNaive; Croston family for intermittent series) and a
-        :class:`SeasonalIndexForecaster`.
+        Candidates. Default, decided from the data at ``fit``: a
+        :class:`StatisticalForecaster` (ETS, ARIMA, Theta, SeasonalNaive;
+        Croston family for intermittent series), a
+        :class:`SeasonalIndexForecaster`, and a :class:`GlobalBoostForecaster`
+        when ``global_model`` says so.
+    global_model : {'auto', 'always', 'never'}
+        Add the global LightGBM model to the default candidates. ``'auto'``
+        adds it when the data has exogenous columns (price, promotion: only it
+        uses them) or at least ``global_min_series`` series (a global model
+        learns across series; on M5 store data it is the most accurate
+        candidate). Ignored when ``forecasters`` is given.
+    global_min_series : int
+        Series count from which ``'auto'`` adds the global model.
+    random_state : int
+        Seed of the global model.
+    n_jobs : int
+        Processes of the default statistical candidate and threads of the global model.
+    country : str or None
+        Public holidays of the global model's calendar features (``'KR'``).
+    events : DataFrame, optional
+        User events (``date``, ``event``) for the global model.
     h : int
         Backtest horizon (the horizon you plan to forecast).
     n_windows : int
@@ -103,6 +122,12 @@ class AutoForecaster(Forecaster):
         top_k: int = 3,
         fallback: str | None = None,
         nonnegative: bool = True,
+        global_model: Literal["auto", "always", "never"] = "auto",
+        global_min_series: int = 200,
+        random_state: int = 0,
+        n_jobs: int = 1,
+        country: str | None = "KR",
+        events: pd.DataFrame | None = None,
     ) -> None:
         self.forecasters = forecasters
         self.h = h
@@ -113,11 +138,38 @@ class AutoForecaster(Forecaster):
         self.top_k = top_k
         self.fallback = fallback
         self.nonnegative = nonnegative
+        self.global_model = global_model
+        self.global_min_series = global_min_series
+        self.random_state = random_state
+        self.n_jobs = n_jobs
+        self.country = country
+        self.events = events
 
-    def _candidates(self) -> list[Forecaster]:
-        if self.forecasters is None:
-            return [StatisticalForecaster(), SeasonalIndexForecaster()]
-        return list(self.forecasters)
+    def _candidates(self, data: ForecastData | None = None) -> list[Forecaster]:
+        """Candidate forecasters: the given ones, the fitted choice, or the default for ``data``."""
+        if self.forecasters is not None:
+            return list(self.forecasters)
+        if data is None and hasattr(self, "candidates_"):
+            return list(self.candidates_)
+        out: list[Forecaster] = [StatisticalForecaster(n_jobs=self.n_jobs), SeasonalIndexForecaster()]
+        if self._wants_global(data):
+            out.append(
+                GlobalBoostForecaster(
+                    random_state=self.random_state,
+                    num_threads=self.n_jobs,
+                    country=self.country,
+                    events=self.events,
+                )
+            )
+        return out
+
+    def _wants_global(self, data: ForecastData | None) -> bool:
+        if self.global_model not in ("auto", "always", "never"):
+            msg = f"global_model must be 'auto', 'always' or 'never'; got {self.global_model!r}."
+            raise ConfigError(msg)
+        if self.global_model != "auto" or data is None:
+            return self.global_model == "always"
+        return bool(data.exog) or len(data.ids) >= self.global_min_series
 
     @property
     def aliases(self) -> tuple[str, ...]:
@@ -125,7 +177,8 @@ class AutoForecaster(Forecaster):
         names = [a for f in self._candidates() for a in f.aliases]
         return (*dict.fromkeys(names), "forecast")
 
-    def _check_settings(self) -> list[str]:
+    def _check_settings(self, data: ForecastData) -> list[str]:
+        self.candidates_ = self._candidates(data)
         _check_horizon(self.h)
         if self.metric not in ("mase", "rmsse", "smape", "wape"):
             msg = f"metric must be 'mase', 'rmsse', 'smape' or 'wape'; got {self.metric!r}."
@@ -145,10 +198,10 @@ class AutoForecaster(Forecaster):
         return models
 
     def _fit(self, data: ForecastData) -> None:
-        models = self._check_settings()
+        models = self._check_settings(data)
         parts = [
             backtest(f, data, h=self.h, n_windows=self.n_windows, step_size=self.step_size)
-            for f in self._candidates()
+            for f in self.candidates_
         ]
         keys = ["unique_id", "ds", "cutoff", "step", "window", "y"]
         cv = parts[0]
@@ -177,7 +230,7 @@ class AutoForecaster(Forecaster):
         self.scores_ = scores
         self.fallback_series_ = fallback_series
         self.leaderboard_ = _leaderboard(scores, self.choice_, self.metric)
-        self.forecasters_ = [f.clone().fit(data) for f in self._candidates()]
+        self.forecasters_ = [f.clone().fit(data) for f in self.candidates_]
         self.nonnegative_ = self.nonnegative and bool((train["y"].dropna() >= 0).all())
 
     def _weights(self, scores: pd.DataFrame, models: list[str]) -> pd.DataFrame:
@@ -210,7 +263,7 @@ class AutoForecaster(Forecaster):
 
     def _needs_future(self, data: ForecastData) -> bool:
         """Future values are needed when any candidate needs them."""
-        return any(f._needs_future(data) for f in self._candidates())
+        return any(f._needs_future(data) for f in self._candidates(data))
 
     def _predict(self, h: int, future: pd.DataFrame, level: list[int]) -> pd.DataFrame:
         out = future[["unique_id", "ds", "step"]].copy()

@@ -93,8 +93,14 @@ def backtest(
         msg = f"n_windows and step_size must be >= 1; got n_windows={n_windows}, step_size={step}."
         raise ConfigError(msg)
     min_train = h if min_train is None else min_train
-    actual = fd.history[["unique_id", "ds", "y"]]
     parts = []
+    fast = _one_pass(forecaster, fd, h=h, n_windows=n_windows, step_size=step, min_train=min_train)
+    if fast is not None and len(fast):
+        parts.append(fast)
+        fd = fd.subset(sorted(set(fd.ids) - set(fast["unique_id"])))
+        if fd.history.empty:
+            n_windows = 0
+    actual = fd.history[["unique_id", "ds", "y"]]
     for w in range(n_windows):
         k = h + (n_windows - 1 - w) * step
         cut = cut_before_end(fd, k, min_train=min_train)
@@ -112,12 +118,28 @@ def backtest(
     if not parts:
         msg = (
             f"no series is long enough for a backtest of {n_windows} window(s) of h={h} with min_train={min_train}; "
-            f"the longest has {int(fd.lengths().max())} periods. Lower n_windows, h or min_train."
+            f"the longest has {int(fd.lengths().max()) if len(fd.history) else 0} periods. Lower n_windows, h or min_train."
         )
         raise ConfigError(msg)
     out = pd.concat(parts, ignore_index=True)
     cols = ["unique_id", "ds", "cutoff", "step", "window", "y", *forecaster.aliases]
     return out[[c for c in cols if c in out.columns]]
+
+
+def _one_pass(
+    forecaster: Forecaster, data: ForecastData, *, h: int, n_windows: int, step_size: int, min_train: int
+) -> pd.DataFrame | None:
+    """Backtest of a :class:`StatisticalForecaster` through one statsforecast ``cross_validation`` pass.
+
+    ``None`` for other forecasters; the result leaves out series too short for every window.
+    """
+    from mirae.forecast._statistical import StatisticalForecaster, cross_validate
+
+    if type(forecaster) is not StatisticalForecaster:
+        return None
+    return cross_validate(
+        forecaster, data, h=h, n_windows=n_windows, step_size=step_size, min_train=min_train
+    )
 
 
 def conformal_intervals(

@@ -143,7 +143,11 @@ def infer_frequency(dates: pd.Series | pd.DatetimeIndex, freq: str | None = None
     Frequency(code='M', offset='ME')
     """
     if freq is not None:
-        code = freq.upper()[:1] if freq.upper() in {"D", "W", "M", "Q", "Y", "MS", "ME", "QS", "QE", "YS", "YE"} else freq
+        code = (
+            freq.upper()[:1]
+            if freq.upper() in {"D", "W", "M", "Q", "Y", "MS", "ME", "QS", "QE", "YS", "YE"}
+            else freq
+        )
         if code not in FREQUENCIES:
             msg = f"freq must be one of 'D', 'W', 'M', 'Q', 'Y'; got {freq!r}. Pass one of those, or freq=None to infer it."
             raise FrequencyError(msg)

@@ -41,7 +41,7 @@ from mirae.forecast._data import ForecastData
 
 __all__ = ["SeasonalIndexForecaster", "seasonal_index_components"]
 
-_DEFAULT_TREND = {"D": 7, "W": 13, "M": 13, "Q": 5}
+_DEFAULT_TREND = {"D": 7, "W": 13, "M": 13, "Q": 5, "Y": 3}
 
 
 def seasonal_index_components(

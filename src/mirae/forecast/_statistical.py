@@ -111,6 +111,11 @@ class StatisticalForecaster(Forecaster):
         Model used when another fails on a series.
     n_jobs : int
         Processes for statsforecast.
+    refit : bool
+        In backtests, re-estimate the models at every window (default) or
+        estimate them once at the first cut-off and only update their state
+        with later data (statsforecast's ``refit=False``; faster, slightly
+        different scores).
 
     Attributes
     ----------
@@ -139,6 +144,7 @@ class StatisticalForecaster(Forecaster):
         min_length: int | None = None,
         fallback: str = "Naive",
         n_jobs: int = 1,
+        refit: bool = True,
     ) -> None:
         self.models = models
         self.intermittent_models = intermittent_models
@@ -147,6 +153,7 @@ class StatisticalForecaster(Forecaster):
         self.min_length = min_length
         self.fallback = fallback
         self.n_jobs = n_jobs
+        self.refit = refit
 
     @property
     def aliases(self) -> tuple[str, ...]:
@@ -225,3 +232,82 @@ def _with_levels(alias: str, level: Sequence[int]) -> list[str]:
     for lv in level:
         cols += [f"{alias}-lo-{lv}", f"{alias}-hi-{lv}"]
     return cols
+
+
+def cross_validate(
+    forecaster: StatisticalForecaster,
+    data: ForecastData,
+    *,
+    h: int,
+    n_windows: int,
+    step_size: int,
+    min_train: int,
+) -> pd.DataFrame:
+    """Every backtest window of the series long enough for all of them, in one statsforecast pass.
+
+    Series are grouped (regular / short / intermittent) on their history
+    before the first cut-off, as the per-window backtest would see it, then
+    each group goes through ``StatsForecast.cross_validation`` once instead of
+    a fit per window. Series too short for every window are left out (the
+    caller backtests them window by window).
+
+    Returns
+    -------
+    DataFrame
+        ``unique_id``, ``ds``, ``cutoff``, ``step``, ``window``, ``y`` and the aliases.
+    """
+    from statsforecast import StatsForecast
+
+    forecaster._check_settings()
+    season = forecaster.season_length or data.season_length
+    hist = data.interpolated()[["unique_id", "ds", "y"]]
+    span = h + (n_windows - 1) * step_size
+    sizes = hist.groupby("unique_id").size()
+    long_ids = sizes.index[sizes >= span + min_train]
+    hist = hist.loc[hist["unique_id"].isin(set(long_ids))]
+    columns = ["unique_id", "ds", "cutoff", "step", "window", "y", *forecaster.aliases]
+    if hist.empty:
+        return pd.DataFrame(columns=columns)
+    first_train = hist.loc[hist.groupby("unique_id").cumcount(ascending=False) >= span]
+    groups = classify_series(
+        first_train,
+        season,
+        intermittent_threshold=forecaster.intermittent_threshold,
+        min_length=forecaster.min_length,
+    )
+    if not forecaster.intermittent_models:
+        groups = groups.replace("intermittent", "regular")
+    parts = []
+    for group, names in (
+        ("regular", forecaster.models),
+        ("short", forecaster.models),
+        ("intermittent", forecaster.intermittent_models),
+    ):
+        ids = groups.index[groups == group]
+        if len(ids) == 0:
+            continue
+        sl = season if group == "regular" else 1
+        sf = StatsForecast(
+            models=[_make_model(m, sl) for m in names],
+            freq=data.freq.offset,
+            n_jobs=forecaster.n_jobs,
+            fallback_model=_make_model(forecaster.fallback, 1),
+        )
+        part = sf.cross_validation(
+            h=h,
+            df=hist.loc[hist["unique_id"].isin(set(ids))],
+            n_windows=n_windows,
+            step_size=step_size,
+            refit=forecaster.refit,
+        )
+        parts.append(part)
+    cv = pd.concat(parts, ignore_index=True)
+    cv["unique_id"] = cv["unique_id"].astype(str)
+    cv = cv.sort_values(["unique_id", "cutoff", "ds"]).reset_index(drop=True)
+    cv["window"] = cv.groupby("unique_id")["cutoff"].rank(method="dense").astype(int) - 1
+    cv["window"] += n_windows - 1 - cv.groupby("unique_id")["window"].transform("max")
+    cv["step"] = cv.groupby(["unique_id", "cutoff"]).cumcount() + 1
+    for a in forecaster.aliases:
+        if a not in cv.columns:
+            cv[a] = np.nan
+    return cv[columns]

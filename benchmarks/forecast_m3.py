@@ -1,0 +1,159 @@
+"""M3 and Tourism: mirae's default AutoForecaster against statsforecast's ETS, ARIMA, Theta and their mean.
+
+Competition horizons (M3: yearly 6, quarterly 8, monthly 18, other 8; Tourism:
+yearly 4, quarterly 8, monthly 24). The data has no start dates, so series get
+synthetic ones (monthly from 1990, quarterly from 1980, yearly and "other"
+from 1900 on a yearly grid: "other" has no seasonality, like yearly).
+sMAPE (%) and MASE (seasonal in-sample scale) are averaged over series; wall
+time covers fit + forecast of every series. Peer and mirae run in the same
+process on the same cores, after a numba warm-up.
+
+Usage::
+
+    .venv/bin/python benchmarks/forecast_m3.py --sample 100      # quick
+    .venv/bin/python benchmarks/forecast_m3.py                   # every series
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import SHARED_DATA, machine, save  # noqa: E402
+
+#: name -> (file, period, horizon, freq code, season length)
+GROUPS = {
+    "m3_yearly": ("m3/m3_data.json", "YEARLY", 6, "Y", 1),
+    "m3_quarterly": ("m3/m3_data.json", "QUARTERLY", 8, "Q", 4),
+    "m3_monthly": ("m3/m3_data.json", "MONTHLY", 18, "M", 12),
+    "m3_other": ("m3/m3_data.json", "OTHER", 8, "Y", 1),
+    "tourism_yearly": ("tourism_competition/tcomp_data.json", "YEARLY", 4, "Y", 1),
+    "tourism_quarterly": ("tourism_competition/tcomp_data.json", "QUARTERLY", 8, "Q", 4),
+    "tourism_monthly": ("tourism_competition/tcomp_data.json", "MONTHLY", 24, "M", 12),
+}
+_START = {"Y": ("1900-01-01", "YS"), "Q": ("1980-01-01", "QS"), "M": ("1990-01-01", "MS")}
+
+
+def load(group: str, sample: int | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(train, test) long frames of one group, ``sample`` evenly spaced series when given."""
+    file, period, _, code, _ = GROUPS[group]
+    raw = json.loads((SHARED_DATA / file).read_text())
+    ids = sorted(k for k, v in raw.items() if v["period"] == [period])
+    if sample:
+        ids = ids[:: max(1, len(ids) // sample)][:sample]
+    start, offset = _START[code]
+    train, test = [], []
+    for k in ids:
+        x, xx = np.asarray(raw[k]["x"], float), np.asarray(raw[k]["xx"], float)
+        ds = pd.date_range(start, periods=len(x) + len(xx), freq=offset)
+        train.append(pd.DataFrame({"unique_id": k, "ds": ds[: len(x)], "y": x}))
+        test.append(pd.DataFrame({"unique_id": k, "ds": ds[len(x) :], "y": xx}))
+    return pd.concat(train, ignore_index=True), pd.concat(test, ignore_index=True)
+
+
+def score(
+    train: pd.DataFrame, test: pd.DataFrame, fc: pd.DataFrame, col: str, season: int
+) -> dict[str, float]:
+    """Mean sMAPE and MASE over series."""
+    from mirae.forecast import mase, smape
+
+    res = test.merge(fc[["unique_id", "ds", col]], on=["unique_id", "ds"], how="left")
+    hist = {k: g.to_numpy() for k, g in train.groupby("unique_id")["y"]}
+    s = [smape(g["y"], g[col]) for _, g in res.groupby("unique_id")]
+    m = [mase(g["y"], g[col], hist[k], season) for k, g in res.groupby("unique_id")]
+    return {"smape": float(np.mean(s)), "mase": float(np.nanmean(m))}
+
+
+def run_peer(train: pd.DataFrame, h: int, code: str, season: int, n_jobs: int) -> tuple[float, pd.DataFrame]:
+    from statsforecast import StatsForecast
+    from statsforecast.models import AutoARIMA, AutoETS, AutoTheta
+
+    sf = StatsForecast(
+        models=[
+            AutoETS(season_length=season, alias="AutoETS"),
+            AutoARIMA(season_length=season, alias="AutoARIMA"),
+            AutoTheta(season_length=season, alias="AutoTheta"),
+        ],
+        freq=_START[code][1],
+        n_jobs=n_jobs,
+    )
+    start = time.perf_counter()
+    fc = sf.forecast(df=train, h=h)
+    fc["Ensemble"] = fc[["AutoETS", "AutoARIMA", "AutoTheta"]].mean(axis=1)
+    return time.perf_counter() - start, fc
+
+
+def run_mirae(train: pd.DataFrame, h: int, n_jobs: int) -> tuple[float, pd.DataFrame, object]:
+    from mirae.forecast import AutoForecaster
+
+    start = time.perf_counter()
+    auto = AutoForecaster(h=h, n_jobs=n_jobs).fit(train)
+    fc = auto.predict(h)
+    return time.perf_counter() - start, fc, auto
+
+
+def warm_up() -> None:
+    """Compile statsforecast's numba code before anything is timed."""
+    from statsforecast import StatsForecast
+    from statsforecast.models import AutoARIMA, AutoCES, AutoETS, AutoTheta, SeasonalNaive
+
+    y = 10 + np.sin(np.arange(48) * np.pi / 6) + np.arange(48) * 0.1
+    df = pd.DataFrame({"unique_id": "w", "ds": pd.date_range("2000-01-01", periods=48, freq="MS"), "y": y})
+    models = [AutoETS(season_length=12), AutoARIMA(season_length=12), AutoTheta(season_length=12)]
+    models += [AutoCES(season_length=12), SeasonalNaive(season_length=12)]
+    StatsForecast(models=models, freq="MS").forecast(df=df, h=3)
+    StatsForecast(models=models, freq="MS").cross_validation(df=df, h=3, n_windows=2)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sample", type=int, default=None, help="series per group (default: all)")
+    parser.add_argument("--groups", default=",".join(GROUPS), help="comma-separated groups")
+    parser.add_argument("--n-jobs", type=int, default=1, help="processes for both sides")
+    args = parser.parse_args()
+    warm_up()
+    rows, details = [], {}
+    for group in args.groups.split(","):
+        _, _, h, code, season = GROUPS[group]
+        train, test = load(group, args.sample)
+        peer_time, peer_fc = run_peer(train, h, code, season, args.n_jobs)
+        mirae_time, mirae_fc, auto = run_mirae(train, h, args.n_jobs)
+        n = train["unique_id"].nunique()
+        result = {"series": n, "h": h, "peer_seconds": peer_time, "mirae_seconds": mirae_time}
+        for name, fc, col in [
+            ("AutoETS", peer_fc, "AutoETS"),
+            ("AutoARIMA", peer_fc, "AutoARIMA"),
+            ("AutoTheta", peer_fc, "AutoTheta"),
+            ("Ensemble", peer_fc, "Ensemble"),
+            ("mirae", mirae_fc, "forecast"),
+        ]:
+            result[name] = score(train, test, fc, col, season)
+        board = auto.leaderboard_  # type: ignore[attr-defined]
+        result["mirae_backtest_leaderboard"] = board[["model", "mase", "smape", "wins"]].to_dict("records")
+        details[group] = result
+        rows.append(
+            f"| {group} | {n} | {h} | {result['Ensemble']['smape']:.2f} | {result['mirae']['smape']:.2f} | "
+            f"{result['Ensemble']['mase']:.3f} | {result['mirae']['mase']:.3f} | "
+            f"{result['AutoETS']['smape']:.2f} / {result['AutoARIMA']['smape']:.2f} / {result['AutoTheta']['smape']:.2f} | "
+            f"{peer_time:.1f} | {mirae_time:.1f} | {mirae_time / peer_time:.2f} |"
+        )
+        print(rows[-1], flush=True)  # noqa: T201
+    header = (
+        "| group | series | h | sMAPE ens | sMAPE mirae | MASE ens | MASE mirae | sMAPE ETS/ARIMA/Theta | "
+        "ens s | mirae s | time ratio |\n|---|---|---|---|---|---|---|---|---|---|---|"
+    )
+    print("\n" + header + "\n" + "\n".join(rows))  # noqa: T201
+    name = "forecast_m3" if args.sample is None else f"forecast_m3_sample{args.sample}"
+    path = save(name, {"machine": machine(), "args": vars(args), "results": details})
+    print(f"saved {path}")  # noqa: T201
+
+
+if __name__ == "__main__":
+    main()
