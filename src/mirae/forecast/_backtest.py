@@ -153,6 +153,9 @@ def conformal_intervals(
     For each series and model the interval half-width at level ``L`` is the
     ``ceil((n + 1) L / 100)``-th smallest of the ``n`` absolute backtest errors
     (all windows and steps pooled); with too few errors the largest is used.
+    A series with no backtest errors (too short to backtest) gets the same
+    quantile of every series' errors relative to that series' mean absolute
+    actual, times its own mean absolute forecast.
 
     Parameters
     ----------
@@ -176,11 +179,20 @@ def conformal_intervals(
             continue
         err = (residuals[model] - residuals["y"]).abs().rename("e").to_frame()
         err["unique_id"] = residuals["unique_id"].to_numpy()
+        err["scale"] = residuals["y"].abs().groupby(residuals["unique_id"]).transform("mean").to_numpy()
         err = err.dropna()
         by_series = {sid: np.sort(g.to_numpy()) for sid, g in err.groupby("unique_id")["e"]}
+        scaled = err.loc[err["scale"] > 0]
+        pooled = np.sort((scaled["e"] / scaled["scale"]).to_numpy())
+        # series without backtest errors (too short to backtest): pooled errors relative
+        # to each series' level, times this series' forecast level
+        level_of = out[model].abs().groupby(out["unique_id"]).transform("mean")
+        missing = ~out["unique_id"].isin(list(by_series))
         for lv in level:
             q = {sid: _conformal_quantile(e, lv) for sid, e in by_series.items()}
             width = out["unique_id"].map(q).astype(float)
+            if missing.any():
+                width = width.where(~missing, _conformal_quantile(pooled, lv) * level_of)
             out[f"{model}-lo-{lv}"] = out[model] - width
             out[f"{model}-hi-{lv}"] = out[model] + width
     return out

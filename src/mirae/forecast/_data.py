@@ -116,7 +116,10 @@ class ForecastData:
         fill : {'zero', 'missing'}, optional
             How to fill missing periods inside a series: ``'zero'`` (no sales),
             ``'missing'`` (kept as NaN; models that cannot handle NaN see them
-            linearly interpolated). Required when the data has gaps.
+            linearly interpolated). Required when the data has gaps. With
+            ``'zero'`` a series whose rows stop before the last period of the
+            table (an item that stopped selling) is also filled with zeros up
+            to that period, so every forecast starts at the same date.
         negative : {'error', 'keep', 'zero'}
             Negative targets raise (default), are kept (returns, adjustments) or
             are set to zero.
@@ -347,6 +350,8 @@ def _fill_gaps(
     hist: pd.DataFrame, freq: Frequency, fill: Fill | None, hierarchy: tuple[str, ...], id_col: str
 ) -> tuple[pd.DataFrame, dict[str, int]]:
     bounds = hist.groupby(ID)[TIME].agg(["min", "max"])
+    if fill == "zero":  # no rows after a series' last sale means no sales up to the table's end
+        bounds["max"] = hist[TIME].max()
     full = pd.concat(
         [pd.DataFrame({ID: sid, TIME: freq.grid(lo, hi)}) for sid, lo, hi in bounds.itertuples()],
         ignore_index=True,
