@@ -55,7 +55,9 @@ def test_forecast_table_writes_forecasts_leaderboard_and_scores(retail: Workspac
     )
     fc = retail.to_pandas("retail_fc")
     assert run.series == 24 and len(fc) == 24 * 6 == run.rows
-    assert {"stock_code", "week", "ETS", "SeasonalNaive", "SeasonalIndex", "forecast", "model"} <= set(fc.columns)
+    assert {"stock_code", "week", "ETS", "SeasonalNaive", "SeasonalIndex", "forecast", "model"} <= set(
+        fc.columns
+    )
     assert {"forecast-lo-95", "forecast-hi-95", "forecast-lo-80", "forecast-hi-80"} <= set(fc.columns)
     assert (fc["forecast-lo-95"] <= fc["forecast-lo-80"] + 1e-9).all()
     assert (fc["forecast-hi-80"] <= fc["forecast-hi-95"] + 1e-9).all()
@@ -140,7 +142,14 @@ def test_simulate_refuses_when_price_never_changes(workspace: Workspace) -> None
     workspace.write("flat", frame)
     with pytest.raises(NoPriceVariationError, match="never changes"):
         simulate_table(
-            workspace, "flat", id_col="item", time_col="week", target_col="qty", price="price", unit_cost=5, h=4
+            workspace,
+            "flat",
+            id_col="item",
+            time_col="week",
+            target_col="qty",
+            price="price",
+            unit_cost=5,
+            h=4,
         )
 
 

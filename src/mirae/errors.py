@@ -22,6 +22,11 @@ The tree::
     ├── SchemaError (ValueError)           columns that do not fit a table
     ├── QualityCheckError (ValueError)     a badly declared check
     └── QueryError (ValueError)            SQL that DuckDB rejects
+
+Each task package's errors follow in their own section below, with their own
+tree: supervised learning (``TargetError``, ``MissingColumnsError``, ...,
+and the ``MiraeWarning`` family), forecasting (``ForecastError``),
+evaluation (``EvaluationError``) and tracking (``TrackingError``).
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Decision-grade evaluation and explanation of fitted models.
 
-Works on any fitted scikit-learn compatible model and its rows, or on arrays
-of truths, predictions and probabilities. One report object per task
+Works on any fitted model with ``predict`` (and ``predict_proba`` for
+probabilities) and its rows, raw text, date and missing values included, or on
+arrays of truths, predictions and probabilities. One report object per task
 (:class:`ClassificationReport`, :class:`RegressionReport`) holds every number
 as Python attributes, turns into JSON (``to_dict`` / ``to_json``) and into a
 standalone HTML page with Plotly charts in Korean or English (``to_html``).
@@ -20,7 +21,7 @@ Examples
 0.75
 """
 
-from mirae.evaluate._importance import partial_dependence_curves, permutation_importance, shap_importance
+from mirae.evaluate._importance import partial_dependence_curves, permutation_importance
 from mirae.evaluate._labels import label
 from mirae.evaluate._lift import lift_at, lift_table
 from mirae.evaluate._regression import regression_metrics
@@ -32,6 +33,7 @@ from mirae.evaluate._report import (
 )
 from mirae.evaluate._rules import Condition, Rule, TreeRules, tree_rules
 from mirae.evaluate._segments import per_segment_errors, regression_errors_by_segment
+from mirae.evaluate._shap import shap_importance
 from mirae.evaluate._stability import FoldStability, fold_stability
 from mirae.evaluate._threshold import ThresholdChoice, cost_threshold
 

@@ -16,14 +16,16 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-Kind = Literal["numeric", "onehot", "ordinal", "other"]
+Kind = Literal["numeric", "onehot", "ordinal", "rare", "other"]
 
 
 @dataclass(frozen=True)
 class FeatureInfo:
     """One feature the final estimator sees and where it came from.
 
-    ``original = transformed * scale + offset`` for numeric features.
+    ``original = transformed * scale + offset`` for numeric features; a
+    ``rare`` feature is 1 for any value of ``column`` outside ``categories``
+    (missing included).
     """
 
     name: str

@@ -1,25 +1,22 @@
-"""Which columns drive a model: permutation importance, SHAP and partial dependence.
+"""Which columns drive a model: permutation importance and partial dependence.
 
-All three work on the columns the user passes (a Pipeline's raw inputs).
-SHAP runs on the final estimator after preprocessing; the values of features
-made from one column (its one-hot columns) are summed per row, so importance is
-reported per original column. Every method runs on a bounded, seeded sample of
-rows so a large table costs the same as a small one.
+Both work on the columns the user passes (a Pipeline's raw inputs, or the raw
+frame of any model with ``predict``) and run on a bounded, seeded sample of
+rows, so a large table costs the same as a small one. SHAP is in ``_shap``.
 """
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from mirae.errors import EvaluationError
-from mirae.evaluate._features import describe_features, estimator_input, split_model
+from mirae.evaluate._encoding import column_numbers, date_days, is_number_column
 
 
-def _sample(X: Any, y: Any, max_samples: int, random_state: int) -> tuple[Any, Any]:
+def sample_rows(X: Any, y: Any, max_samples: int, random_state: int) -> tuple[Any, Any]:
     n = len(X)
     if n <= max_samples:
         return X, y
@@ -81,9 +78,12 @@ def permutation_importance(
     """
     from sklearn.inspection import permutation_importance as sklearn_permutation_importance
 
+    from mirae.evaluate._adapter import sklearn_compatible
+
+    model = sklearn_compatible(model)
     if scoring == "auto":
         scoring = default_scoring(model, y)
-    Xs, ys = _sample(X, y, max_samples, random_state)
+    Xs, ys = sample_rows(X, y, max_samples, random_state)
     result = sklearn_permutation_importance(
         model, Xs, ys, scoring=scoring, n_repeats=n_repeats, random_state=random_state
     )
@@ -95,113 +95,6 @@ def permutation_importance(
         index=pd.Index(names, name="feature"),
     )
     return table.sort_values("importance_mean", ascending=False, kind="stable")
-
-
-def _import_shap() -> Any:
-    with warnings.catch_warnings():
-        # shap 0.51 imports matplotlib colormaps with a call matplotlib marks as pending deprecation
-        # (Colormap.set_bad); nothing mirae can change. Checked 2025-06.
-        warnings.filterwarnings("ignore", category=PendingDeprecationWarning, module="shap")
-        warnings.filterwarnings("ignore", message="The set_bad function", category=PendingDeprecationWarning)
-        import shap
-
-    return shap
-
-
-def shap_values_by_column(
-    model: Any,
-    X: Any,
-    *,
-    max_samples: int = 300,
-    background_size: int = 50,
-    random_state: int = 0,
-) -> tuple[pd.DataFrame, str]:
-    """SHAP values per row and original column, and the explainer used.
-
-    The explainer is ``tree`` (shap's exact TreeExplainer), ``linear`` (a model
-    with ``coef_``: LinearExplainer, which explains the margin, e.g. log-odds) or
-    ``permutation`` (any other model; shap compiles its numba kernels on the first
-    call in a process, which takes several seconds).
-
-    For a classifier the values explain the positive-class score of a binary
-    model, or are averaged in absolute value over classes for more classes.
-    """
-    from sklearn.base import is_classifier
-
-    shap = _import_shap()
-    preprocessing, estimator = split_model(model)
-    Xs, _ = _sample(X, None, max_samples, random_state)
-    features = describe_features(preprocessing, Xs)
-    data = estimator_input(estimator, preprocessing, Xs)
-    dense = np.asarray(data, dtype=float)
-    classifier = is_classifier(estimator)
-    background = dense[np.random.default_rng(random_state).permutation(len(dense))[:background_size]]
-    try:
-        explainer = shap.TreeExplainer(estimator)
-        values = explainer.shap_values(data, check_additivity=False)
-        kind = "tree"
-    except Exception:  # noqa: BLE001 - shap signals "not a tree model" with several exception types
-        kind = "linear" if hasattr(estimator, "coef_") and hasattr(estimator, "intercept_") else "permutation"
-    if kind == "linear":
-        values = shap.LinearExplainer(estimator, background).shap_values(dense)
-    elif kind == "permutation":
-        names = getattr(estimator, "feature_names_in_", None)
-
-        def predict(rows: np.ndarray) -> np.ndarray:
-            frame = pd.DataFrame(rows, columns=list(names)) if names is not None else rows
-            if classifier and hasattr(estimator, "predict_proba"):
-                proba = np.asarray(estimator.predict_proba(frame))
-                return proba[:, 1] if proba.shape[1] == 2 else proba
-            return np.asarray(estimator.predict(frame), dtype=float)
-
-        masker = shap.maskers.Independent(background, max_samples=background_size)
-        permutation = shap.PermutationExplainer(predict, masker, seed=random_state)
-        values = permutation(dense, max_evals=2 * dense.shape[1] + 1, silent=True).values
-    matrix = _per_row_matrix(values, classifier)
-    if matrix.shape != dense.shape:
-        msg = f"SHAP returned values of shape {np.shape(values)} for {dense.shape} inputs; cannot attribute them."
-        raise EvaluationError(msg)
-    columns = [f.column if f.kind != "other" else f.name for f in features]
-    by_feature = pd.DataFrame(matrix, columns=[f.name for f in features])
-    grouped = by_feature.T.groupby(pd.Index(columns), sort=False).sum().T
-    return grouped, kind
-
-
-def _per_row_matrix(values: Any, classifier: bool) -> np.ndarray:
-    if isinstance(values, list):
-        values = np.stack(values, axis=-1)
-    array = np.asarray(values, dtype=float)
-    if array.ndim == 3:
-        # (rows, features, classes): the positive class of two, else mean |value| over classes
-        return array[:, :, 1] if array.shape[2] == 2 else np.abs(array).mean(axis=2)
-    return array
-
-
-def shap_importance(
-    model: Any, X: Any, *, max_samples: int = 300, background_size: int = 50, random_state: int = 0
-) -> pd.DataFrame:
-    """Mean absolute SHAP value per original column, largest first.
-
-    Tree models (scikit-learn trees and forests, LightGBM, XGBoost, CatBoost)
-    use shap's exact TreeExplainer, linear models its LinearExplainer, other
-    models a PermutationExplainer; all on at most ``max_samples`` rows, with
-    ``background_size`` background rows where one is needed.
-
-    Examples
-    --------
-    >>> import numpy as np, pandas as pd
-    >>> from sklearn.tree import DecisionTreeRegressor
-    >>> X = pd.DataFrame({"a": np.arange(40.0), "b": np.zeros(40)})
-    >>> table = shap_importance(DecisionTreeRegressor(max_depth=2).fit(X, X["a"] > 20), X)
-    >>> table.index.tolist(), float(table.loc["b", "mean_abs_shap"])
-    (['a', 'b'], 0.0)
-    """
-    values, _ = shap_values_by_column(
-        model, X, max_samples=max_samples, background_size=background_size, random_state=random_state
-    )
-    table = pd.DataFrame({"mean_abs_shap": values.abs().mean(axis=0)})
-    table.index.name = "feature"
-    return table.sort_values("mean_abs_shap", ascending=False, kind="stable")
 
 
 def partial_dependence_curves(
@@ -216,8 +109,10 @@ def partial_dependence_curves(
     """Average prediction as each feature varies over its range (scikit-learn's partial dependence).
 
     For a binary classifier the curve is the positive-class probability; for
-    more classes one curve per class (``average_by_class``). A column that is
-    not numeric is treated as categorical.
+    more classes one curve per class (``average_by_class``). A date column
+    (kind ``date``) varies over a grid of days, given as ``YYYY-MM-DD``; the
+    grid of a number or date column leaves its missing values out. Any other
+    column that is not numeric is treated as categorical.
 
     Examples
     --------
@@ -231,30 +126,49 @@ def partial_dependence_curves(
     from sklearn.base import is_classifier
     from sklearn.inspection import partial_dependence
 
+    from mirae.evaluate._adapter import sklearn_compatible
+
     if not isinstance(X, pd.DataFrame):
         msg = "partial dependence needs a DataFrame with named columns; wrap X in pandas.DataFrame."
         raise EvaluationError(msg)
-    Xs, _ = _sample(X, None, max_samples, random_state)
+    model = sklearn_compatible(model)
+    Xs, _ = sample_rows(X, None, max_samples, random_state)
     curves = []
     for feature in features:
         column = Xs[feature]
-        categorical = not pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column)
+        days = date_days(column)
+        categorical = days is None and not is_number_column(column)
         if pd.api.types.is_integer_dtype(column) and not categorical:
             # scikit-learn refuses integer columns here (the grid would be rounded); use floats
             Xs = Xs.assign(**{feature: column.astype("float64")})
+        custom = None
+        if days is not None:
+            day_grid = np.round(_numeric_grid(days, grid_resolution))
+            custom = {feature: np.unique(day_grid).astype("datetime64[D]").astype("datetime64[ns]")}
+            if isinstance(column.dtype, pd.DatetimeTZDtype):  # the grid is naive (UTC)
+                Xs = Xs.assign(**{feature: column.dt.tz_convert("UTC").dt.tz_localize(None)})
+        elif not categorical and column.isna().any():
+            # scikit-learn's own grid would be NaN: build it from the values present
+            custom = {feature: _numeric_grid(column_numbers(column), grid_resolution)}
         result = partial_dependence(
             model,
             Xs,
             [feature],
             categorical_features=[feature] if categorical else None,
             grid_resolution=grid_resolution,
+            custom_values=custom,
             kind="average",
         )
-        grid = [v.item() if isinstance(v, np.generic) else v for v in result["grid_values"][0]]
+        values = result["grid_values"][0]
+        grid = (
+            [str(np.datetime_as_string(v, unit="D")) for v in values]
+            if days is not None
+            else [v.item() if isinstance(v, np.generic) else v for v in values]
+        )
         average = np.asarray(result["average"], dtype=float)
         curve: dict[str, Any] = {
             "feature": feature,
-            "kind": "categorical" if categorical else "numeric",
+            "kind": "date" if days is not None else ("categorical" if categorical else "numeric"),
             "grid": grid,
         }
         if is_classifier(model) and average.shape[0] > 1:
@@ -263,3 +177,16 @@ def partial_dependence_curves(
             curve["average"] = average[0].tolist()
         curves.append(curve)
     return curves
+
+
+def _numeric_grid(values: np.ndarray, grid_resolution: int) -> np.ndarray:
+    """scikit-learn's grid on the values present: each distinct value when there are few,
+    else evenly spaced between the 5th and 95th percentiles."""
+    present = np.unique(values[~np.isnan(values)])
+    if len(present) == 0:
+        msg = "partial dependence needs some values in the column; every value is missing."
+        raise EvaluationError(msg)
+    if len(present) < grid_resolution:
+        return present
+    low, high = np.percentile(values[~np.isnan(values)], [5, 95])
+    return np.linspace(low, high, grid_resolution)

@@ -27,17 +27,14 @@ from mirae.evaluate._classification import (
     roc_curves,
     summary_metrics,
 )
-from mirae.evaluate._importance import (
-    partial_dependence_curves,
-    permutation_importance,
-    shap_values_by_column,
-)
+from mirae.evaluate._importance import partial_dependence_curves, permutation_importance
 from mirae.evaluate._inputs import as_1d, check_lengths, proba_matrix, resolve_classes, resolve_pos_label
 from mirae.evaluate._jsonable import frame_from_dict, frame_to_dict, to_jsonable
 from mirae.evaluate._lift import lift_at, lift_table
 from mirae.evaluate._regression import regression_arrays, regression_metrics, residual_summary
 from mirae.evaluate._rules import TreeRules, tree_rules
 from mirae.evaluate._segments import per_segment_errors, regression_errors_by_segment
+from mirae.evaluate._shap import importance_table, shap_values_by_column
 from mirae.evaluate._threshold import ThresholdChoice, cost_threshold
 
 EXPLANATIONS = ("permutation", "shap", "partial_dependence", "rules")
@@ -363,13 +360,12 @@ def _add_explanations(
             model, X, y, n_repeats=5, max_samples=max_samples, random_state=random_state
         )
     if "shap" in chosen:
-        values, report.shap_explainer = shap_values_by_column(
-            model, X, max_samples=min(max_samples, 300), random_state=random_state
-        )
-        table = pd.DataFrame({"mean_abs_shap": values.abs().mean(axis=0)})
-        table.index.name = "feature"
-        report.shap_importance = table.sort_values("mean_abs_shap", ascending=False, kind="stable")
-        report.notes.append(f"SHAP ({report.shap_explainer} explainer) on {len(values)} sampled rows.")
+        shap = shap_values_by_column(model, X, max_samples=min(max_samples, 300), random_state=random_state)
+        report.shap_explainer = shap.explainer
+        report.shap_importance = importance_table(shap.values)
+        report.notes.append(f"SHAP ({shap.explainer} explainer) on {len(shap.values)} sampled rows.")
+        if shap.note:
+            report.notes.append(shap.note)
     if "partial_dependence" in chosen and top_features > 0 and isinstance(X, pd.DataFrame):
         ranking = (
             report.permutation_importance
@@ -410,7 +406,10 @@ def evaluate_classifier(
 
     Parameters
     ----------
-    model : fitted scikit-learn compatible classifier (a Pipeline is fine)
+    model : fitted classifier
+        A scikit-learn classifier or Pipeline, or any object with ``classes_``,
+        ``predict`` and ``predict_proba`` that takes ``X`` as given (an AutoML
+        model, a wrapper); SHAP and rules then work on the raw columns.
     X : DataFrame
     y : array-like
     segment_by : str or list of str, optional

@@ -8,10 +8,20 @@ of rows where the surrogate's class agrees with ``model.predict`` for a
 classifier, the R² of the surrogate against ``model.predict`` for a regressor
 (in-sample, so in [0, 1]).
 
+A model that is not a Pipeline (an AutoML model, a wrapper around one, any
+object with ``predict``) gets its surrogate fit on :class:`FrameEncoding` of
+the raw frame: numbers as they are (missing values routed by the tree), dates
+as days, text and categories as one indicator per frequent value plus one for
+any other value. The rules then read in the user's columns
+(``purpose = radio/tv AND age >= 36``).
+
 Conditions on the same column along a path are merged (``a < x <= b``);
 thresholds are turned back into the column's own units through scalers;
 one-hot features read ``col = value`` / ``col not in {...}``; a column whose
-values are all whole numbers reads ``x >= 4`` rather than ``x > 3.5``.
+values are all whole numbers reads ``x >= 4`` rather than ``x > 3.5``; a date
+column reads ``opened <= 2021-03-05``. Where the tree saw a column's missing
+values (no Pipeline in between) and ``X`` has some, a range says which side
+they took: ``age >= 36 (or missing)``.
 """
 
 from __future__ import annotations
@@ -25,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from mirae.errors import EvaluationError
+from mirae.evaluate._encoding import FrameEncoding, column_numbers
 from mirae.evaluate._features import (
     FeatureInfo,
     describe_features,
@@ -34,14 +45,25 @@ from mirae.evaluate._features import (
 )
 from mirae.evaluate._jsonable import to_jsonable
 from mirae.evaluate._labels import check_lang, label
+from mirae.evaluate._rule_text import (
+    class_statement,
+    class_target,
+    date_columns,
+    integral_columns,
+    number_text,
+    render_condition,
+)
 
 
 @dataclass(frozen=True)
 class Condition:
     """One merged condition on a column, in the column's own units.
 
-    ``kind`` is ``range`` (``lower < x <= upper``; either bound may be None),
-    ``in`` or ``not_in`` (``values``).
+    ``kind`` is ``range`` (``lower < x <= upper``; either bound may be None;
+    for a date column the bounds are days since 1970-01-01), ``missing``
+    (only missing values), ``in`` or ``not_in`` (``values``). ``missing`` says
+    whether a missing value meets a range (``not_in`` always takes it, ``in``
+    never).
     """
 
     column: str
@@ -49,6 +71,7 @@ class Condition:
     lower: float | None = None
     upper: float | None = None
     values: tuple[Any, ...] = ()
+    missing: bool = False
 
     def mask(self, frame: pd.DataFrame) -> np.ndarray:
         """Which rows of ``frame`` meet the condition."""
@@ -56,14 +79,16 @@ class Condition:
             msg = f"column {self.column!r} is not in the frame; pass the frame the rules were made from."
             raise EvaluationError(msg)
         column = frame[self.column]
+        if self.kind == "missing":
+            return column.isna().to_numpy()
         if self.kind == "range":
-            values = column.to_numpy(dtype=float)
-            keep = np.ones(len(frame), dtype=bool)
+            values = column_numbers(column)
+            keep = ~np.isnan(values)
             if self.lower is not None:
                 keep &= values > self.lower
             if self.upper is not None:
                 keep &= values <= self.upper
-            return keep
+            return keep | (np.isnan(values) & self.missing)
         inside = column.isin(list(self.values)).to_numpy()
         return inside if self.kind == "in" else ~inside
 
@@ -167,6 +192,7 @@ class TreeRules:
                             "lower": to_jsonable(c.lower),
                             "upper": to_jsonable(c.upper),
                             "values": to_jsonable(list(c.values)),
+                            "missing": c.missing,
                         }
                         for c in r.conditions
                     ],
@@ -182,7 +208,14 @@ class TreeRules:
             Rule(
                 leaf=r["leaf"],
                 conditions=tuple(
-                    Condition(c["column"], c["kind"], c["lower"], c["upper"], tuple(c["values"]))
+                    Condition(
+                        c["column"],
+                        c["kind"],
+                        c["lower"],
+                        c["upper"],
+                        tuple(c["values"]),
+                        bool(c.get("missing", False)),
+                    )
                     for c in r["conditions"]
                 ),
                 value=float("nan") if r["value"] is None else r["value"],
@@ -216,10 +249,12 @@ def tree_rules(
     Parameters
     ----------
     model_or_tree : fitted estimator
-        A decision tree, a Pipeline ending in one, or any fitted model (then a
-        surrogate tree of depth ``max_depth`` is fit to its predictions on ``X``).
+        A decision tree, a Pipeline ending in one, or any fitted model with
+        ``predict`` (and ``classes_``, ``predict_proba`` for a classifier); then
+        a surrogate tree of depth ``max_depth`` is fit to its predictions on ``X``.
     X : DataFrame or array
-        Rows to count leaf sizes on (and to fit a surrogate on): the model's inputs.
+        Rows to count leaf sizes on (and to fit a surrogate on): the model's
+        inputs, raw text, date and missing values included.
     y : array-like, optional
         True targets; gives each rule its ``observed`` rate (or mean).
     target_class : optional
@@ -246,13 +281,22 @@ def tree_rules(
     """
     from sklearn.base import is_classifier
 
+    from mirae.evaluate._adapter import sklearn_compatible
+
     lang = check_lang(lang)
+    model_or_tree = sklearn_compatible(model_or_tree)
     preprocessing, estimator = split_model(model_or_tree)
-    features = describe_features(preprocessing, X, feature_names)
+    surrogate = not hasattr(estimator, "tree_")
+    if surrogate and preprocessing is None and isinstance(X, pd.DataFrame):
+        preprocessing = FrameEncoding().fit(X)
+        features = preprocessing.features_
+    else:
+        features = describe_features(preprocessing, X, feature_names)
     data = transform_dense(preprocessing, X)
+    # the tree sees the raw values (NaN included) only without a Pipeline in between
+    with_missing = _missing_columns(X) if isinstance(preprocessing, FrameEncoding | None) else set()
     if target_name is None and isinstance(y, pd.Series) and y.name is not None:
         target_name = str(y.name)
-    surrogate = not hasattr(estimator, "tree_")
     fidelity: float | None = None
     if surrogate:
         tree, fidelity, classes = _fit_surrogate(
@@ -281,7 +325,8 @@ def tree_rules(
 
     leaves = np.asarray(tree.apply(data if surrogate else estimator_input(tree, preprocessing, X)))
     truth = None if y is None else np.asarray(y)
-    integral = _integral_columns(X, features)
+    integral = integral_columns(X, features)
+    dates = date_columns(X, features)
     structure = tree.tree_
     rules = []
     for leaf, path in _leaf_paths(structure):
@@ -298,14 +343,14 @@ def tree_rules(
             value = float(probabilities[classes.index(shown)])
             prediction: Any = likeliest
             observed = float(np.mean(truth[in_leaf] == shown)) if truth is not None and count else None
-            statement = _class_statement(target_name, shown, value, target_class is None)
+            statement = class_statement(target_name, shown, value, target_class is None)
         else:
             value = float(raw.ravel()[0])
             prediction = value
             observed = float(np.mean(truth[in_leaf].astype(float))) if truth is not None and count else None
-            statement = f"{target_name or label('predicted', lang)} = {_number(value)}"
-        conditions = _merge(path, features)
-        rendered = [_render(c, integral, formatters or {}, lang) for c in conditions] or [
+            statement = f"{target_name or label('predicted', lang)} = {number_text(value)}"
+        conditions = _merge(path, features, with_missing)
+        rendered = [render_condition(c, integral, dates, formatters or {}, lang) for c in conditions] or [
             label("all_rows", lang)
         ]
         joined = f" {label('and', lang)} ".join(rendered)
@@ -314,9 +359,7 @@ def tree_rules(
             Rule(int(leaf), tuple(conditions), value, prediction, count, count / len(data), observed, text)
         )
     rules.sort(key=lambda r: (-r.value, r.leaf))
-    target = (
-        _class_target(target_name, target_class) if classes is not None else (target_name or "prediction")
-    )
+    target = class_target(target_name, target_class) if classes is not None else (target_name or "prediction")
     return TreeRules(rules, surrogate, fidelity, target, len(data), lang, tree, preprocessing)
 
 
@@ -349,10 +392,14 @@ def _fit_surrogate(
     return tree, fidelity, None
 
 
-def _leaf_paths(structure: Any) -> list[tuple[int, list[tuple[int, bool, float]]]]:
-    """Each leaf with its path: (feature, went_right, threshold) per split."""
+Split = tuple[int, bool, float, bool]  # feature, went right, threshold, missing values went this way
+
+
+def _leaf_paths(structure: Any) -> list[tuple[int, list[Split]]]:
+    """Each leaf with its path: one :data:`Split` per node above it."""
     out = []
-    stack: list[tuple[int, list[tuple[int, bool, float]]]] = [(0, [])]
+    missing_left = getattr(structure, "missing_go_to_left", None)  # scikit-learn >= 1.3
+    stack: list[tuple[int, list[Split]]] = [(0, [])]
     while stack:
         node, path = stack.pop()
         left, right = structure.children_left[node], structure.children_right[node]
@@ -360,19 +407,34 @@ def _leaf_paths(structure: Any) -> list[tuple[int, list[tuple[int, bool, float]]
             out.append((node, path))
             continue
         feature, threshold = int(structure.feature[node]), float(structure.threshold[node])
-        stack.append((right, [*path, (feature, True, threshold)]))
-        stack.append((left, [*path, (feature, False, threshold)]))
+        nan_left = bool(missing_left[node]) if missing_left is not None else False
+        stack.append((right, [*path, (feature, True, threshold, not nan_left)]))
+        stack.append((left, [*path, (feature, False, threshold, nan_left)]))
     return out
 
 
-def _merge(path: list[tuple[int, bool, float]], features: list[FeatureInfo]) -> list[Condition]:
+def _merge(path: list[Split], features: list[FeatureInfo], with_missing: set[str]) -> list[Condition]:
+    """The path's splits as one condition per column (two for a column split both ways).
+
+    ``with_missing`` names the columns whose missing values the tree saw as such;
+    a range on one of them states whether missing values take that path.
+    """
     ranges: dict[str, list[float | None]] = {}
+    missing: dict[str, bool] = {}
     sets: dict[str, dict[str, Any]] = {}
     order: list[str] = []
-    for index, right, threshold in path:
+    for index, right, threshold, nan_here in path:
         info = features[index]
         if info.column not in order:
             order.append(info.column)
+        if info.kind == "rare":  # 1 for a value outside the frequent ones (missing included)
+            entry = sets.setdefault(info.column, {"in": None, "out": set()})
+            frequent = set(info.categories)
+            if right:
+                entry["out"] |= frequent
+            else:
+                entry["in"] = frequent if entry["in"] is None else entry["in"] & frequent
+            continue
         if info.kind in ("onehot", "ordinal"):
             entry = sets.setdefault(info.column, {"in": None, "out": set()})
             if info.kind == "onehot":
@@ -388,6 +450,7 @@ def _merge(path: list[tuple[int, bool, float]], features: list[FeatureInfo]) -> 
         original = threshold * info.scale + info.offset if info.kind == "numeric" else threshold
         is_lower = right if info.scale > 0 or info.kind != "numeric" else not right
         bounds = ranges.setdefault(info.column, [None, None])
+        missing[info.column] = missing.get(info.column, True) and nan_here
         if is_lower:
             bounds[0] = original if bounds[0] is None else max(bounds[0], original)
         else:
@@ -395,7 +458,17 @@ def _merge(path: list[tuple[int, bool, float]], features: list[FeatureInfo]) -> 
     conditions = []
     for column in order:
         if column in ranges:
-            conditions.append(Condition(column, "range", ranges[column][0], ranges[column][1]))
+            lower, upper = ranges[column]
+            nan_too = column in with_missing and missing[column]
+            if lower is not None and math.isinf(lower) and lower > 0:
+                # scikit-learn splits "missing or not" at +inf: only missing values get past it
+                conditions.append(
+                    Condition(column, "missing") if nan_too else Condition(column, "range", lower)
+                )
+                continue
+            upper = None if upper is not None and math.isinf(upper) and upper > 0 else upper
+            if lower is not None or upper is not None or not nan_too:  # else every row meets it
+                conditions.append(Condition(column, "range", lower, upper, missing=nan_too))
         if column in sets:
             entry = sets[column]
             if entry["in"] is not None:
@@ -412,66 +485,7 @@ def _sorted(values: set[Any]) -> list[Any]:
         return sorted(values, key=str)
 
 
-def _integral_columns(X: Any, features: list[FeatureInfo]) -> set[str]:
+def _missing_columns(X: Any) -> set[str]:
     if not isinstance(X, pd.DataFrame):
         return set()
-    found = set()
-    for column in {f.column for f in features if f.kind == "numeric"}:
-        if (
-            column in X.columns
-            and pd.api.types.is_numeric_dtype(X[column])
-            and not pd.api.types.is_bool_dtype(X[column])
-        ):
-            values = X[column].dropna().to_numpy(dtype=float)
-            if len(values) and np.all(values == np.round(values)):
-                found.add(column)
-    return found
-
-
-def _number(value: float) -> str:
-    if value == round(value) and abs(value) < 1e15:
-        return f"{int(round(value)):,}"
-    if abs(value) >= 1000:
-        return f"{value:,.0f}"
-    return f"{value:.4g}"
-
-
-def _render(
-    condition: Condition, integral: set[str], formatters: Mapping[str, Callable[[float], str]], lang: str
-) -> str:
-    column = condition.column
-    if condition.kind == "in":
-        values = condition.values
-        return (
-            f"{column} = {values[0]}"
-            if len(values) == 1
-            else f"{column} in {{{', '.join(map(str, values))}}}"
-        )
-    if condition.kind == "not_in":
-        values = condition.values
-        if len(values) == 1:
-            return f"{column} != {values[0]}"
-        return f"{column} {'∉' if lang == 'ko' else 'not in'} {{{', '.join(map(str, values))}}}"
-    fmt = formatters.get(column, _number)
-    lower, upper = condition.lower, condition.upper
-    if column in integral:
-        low = None if lower is None else math.floor(lower) + 1
-        high = None if upper is None else math.floor(upper)
-        if low is not None and high is not None:
-            return f"{column} = {fmt(low)}" if low == high else f"{fmt(low)} <= {column} <= {fmt(high)}"
-        return f"{column} >= {fmt(low)}" if low is not None else f"{column} <= {fmt(high)}"  # type: ignore[arg-type]
-    if lower is not None and upper is not None:
-        return f"{fmt(lower)} < {column} <= {fmt(upper)}"
-    return f"{column} > {fmt(lower)}" if lower is not None else f"{column} <= {fmt(upper)}"  # type: ignore[arg-type]
-
-
-def _class_target(target_name: str | None, target_class: Any | None) -> str:
-    if target_class is None:
-        return f"P({target_name})" if target_name else "P(class)"
-    return f"P({target_name} = {target_class})" if target_name else f"P({target_class})"
-
-
-def _class_statement(target_name: str | None, shown: Any, value: float, likeliest: bool) -> str:
-    if likeliest:
-        return f"{target_name + ' = ' if target_name else ''}{shown} (P = {value:.1%})"
-    return f"{_class_target(target_name, shown)} = {value:.1%}"
+    return {str(c) for c in X.columns[X.isna().any().to_numpy()]}

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mirae.errors import ConfigError, MissingColumnsError, TargetNotFoundError
+from mirae.service._train import DEFAULT_EXPLAIN
 
 if TYPE_CHECKING:
     import numpy as np
@@ -16,10 +17,6 @@ if TYPE_CHECKING:
     from mirae.core._progress import Progress
     from mirae.lake import SnapshotInfo, Workspace
     from mirae.track import ModelVersionInfo
-
-#: Explanations computed by default. SHAP and IF-THEN rules are left out: ``mirae.evaluate``
-#: needs numeric input or a Pipeline for them, and an AutoML model is neither (yet).
-DEFAULT_EXPLAIN: tuple[str, ...] = ("permutation", "partial_dependence")
 
 __all__ = ["EvaluationRun", "PredictRun", "evaluate_table", "predict_table"]
 
