@@ -162,6 +162,11 @@ def test_demo_from_the_installed_command(tmp_path: Path) -> None:
         assert '<script src="http' not in html and "plotly" in html.lower()
     ws = Workspace(tmp_path / "ws")
     assert ws.sql("select count(distinct stock_code) n from retail_weekly").to_pylist() == [{"n": 24}]
+    assert result["model"]["name"] == "german_credit" and result["model"]["version"] == 1
+    assert Path(result["model"]["report"]).exists()
+    forecast = result["forecast"]
+    assert forecast["series"] == 24 and forecast["horizon"] == 8 and forecast["rows"] == 24 * 8
+    assert ws.count("retail_weekly_forecast") == 24 * 8
     # running it again replaces the sample tables and keeps their history
     subprocess.run(
         [

@@ -364,6 +364,12 @@ def demo(
             f"trained {m.name}/{m.version} (@{m.alias}): {m.metric} {m.cv_score:.3f} in cross-validation; "
             f"report: {m.report}"
         )
+    if result.forecast is not None:
+        f = result.forecast
+        typer.echo(
+            f"forecast {f.series} products x {f.horizon} weeks -> table '{f.table}' "
+            f"(best backtest model: {f.best_model}); see `mirae show {f.table}`"
+        )
     typer.echo(f"Open the report: {result.tables[0].report}")
 
 

@@ -62,10 +62,22 @@ class DemoResult:
     workspace: str
     tables: list[DemoTable] = field(default_factory=list)
     model: DemoModel | None = None
+    forecast: DemoForecast | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict."""
         return asdict(self)
+
+
+@dataclass(frozen=True)
+class DemoForecast:
+    """The demo's weekly demand forecast of the retail sample."""
+
+    table: str
+    series: int
+    horizon: int
+    rows: int
+    best_model: str
 
 
 def sample_path(filename: str) -> Path:
@@ -96,7 +108,9 @@ def run_demo(
         Report language.
     train : bool
         Also train, track and register a credit-risk classifier on
-        ``german_credit`` (alias ``champion``) with its evaluation report.
+        ``german_credit`` (alias ``champion``) with its evaluation report, and
+        forecast the next 8 weeks of every product in ``retail_weekly``
+        (table ``retail_weekly_forecast``).
     progress : Progress, optional
         Receives progress events.
 
@@ -125,7 +139,30 @@ def run_demo(
             )
         )
     model = _train_demo_model(ws, out_dir, lang, progress) if train else None
-    return DemoResult(workspace=str(ws.path), tables=tables, model=model)
+    forecast = _forecast_demo(ws, progress) if train else None
+    return DemoResult(workspace=str(ws.path), tables=tables, model=model, forecast=forecast)
+
+
+def _forecast_demo(ws: Workspace, progress: Progress | None) -> DemoForecast:
+    from mirae.service._forecast import forecast_table
+
+    run = forecast_table(
+        ws,
+        "retail_weekly",
+        id_col="stock_code",
+        time_col="week",
+        target_col="quantity",
+        h=8,
+        into="retail_weekly_forecast",
+        fill="zero",
+        models=("ETS", "Theta", "SeasonalNaive"),
+        n_windows=2,
+        progress=progress,
+    )
+    best = min(run.leaderboard, key=lambda r: float(r["mase"]))["model"] if run.leaderboard else ""
+    return DemoForecast(
+        table=run.table, series=run.series, horizon=run.horizon, rows=run.rows, best_model=str(best)
+    )
 
 
 def _train_demo_model(
