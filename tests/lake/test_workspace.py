@@ -301,3 +301,10 @@ def test_column_names_with_spaces_and_symbols_read_back(workspace: Workspace) ->
     assert back["Customer ID"].tolist()[:2] == [7, 8]
     assert back["new.col"].tolist()[2] is True
     assert workspace.sql('select sum("a b") s from t').to_pylist() == [{"s": 6}]
+
+
+def test_current_snapshot_id_follows_writes(workspace: Workspace) -> None:
+    first = workspace.write("t", pd.DataFrame({"x": [1]}))
+    assert workspace.current_snapshot_id("t") == first.snapshot_id
+    second = workspace.write("t", pd.DataFrame({"x": [2]}), mode="append")
+    assert workspace.current_snapshot_id("t") == second.snapshot_id == workspace.history("t")[-1].snapshot_id

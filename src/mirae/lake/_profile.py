@@ -214,12 +214,12 @@ def profile(
             msg = f"{label} must be a whole number >= {low}; got {value!r}."
             raise ConfigError(msg)
     progress = progress or NullProgress()
-    history = ws.history(name)
     if snapshot is not None:
         ws.count(name, snapshot=snapshot)  # unknown ids raise SnapshotNotFoundError
-    snapshot_id = snapshot if snapshot is not None else (history[-1].snapshot_id if history else None)
+    # pin the snapshot so every query reads the same rows while others append
+    snapshot_id = snapshot if snapshot is not None else ws.current_snapshot_id(name)
     progress.start(f"profile {name}", total=6)
-    con = ws.connect(snapshots={name: snapshot} if snapshot is not None else None, only=[name])
+    con = ws.connect(snapshots={name: snapshot_id}, only=[name])
     try:
         columns = column_types(con, name)
         if quality is None:

@@ -201,13 +201,13 @@ def quality(
     """
     declared = as_checks(checks)
     progress = progress or NullProgress()
-    history = ws.history(name)
-    snapshot_id = snapshot if snapshot is not None else (history[-1].snapshot_id if history else None)
     if snapshot is not None:
         ws.count(name, snapshot=snapshot)  # unknown ids raise SnapshotNotFoundError
+    # pin the snapshot so every pass reads the same rows while others append
+    snapshot_id = snapshot if snapshot is not None else ws.current_snapshot_id(name)
     against_id = resolve_against(ws, name, snapshot_id, against) if against is not None else None
     progress.start(f"quality {name}", total=4 if against_id is None else 5)
-    con = ws.connect(snapshots={name: snapshot} if snapshot is not None else None, only=[name])
+    con = ws.connect(snapshots={name: snapshot_id}, only=[name])
     try:
         columns = column_types(con, name)
         rows, duplicates, records = table_stats(con, name, columns, table=name, advance=progress.advance)

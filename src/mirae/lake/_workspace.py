@@ -142,6 +142,15 @@ class Workspace:
         snap = self._snapshot_obj(table, snapshot)
         return _total_rows(snap)
 
+    def current_snapshot_id(self, name: str) -> int | None:
+        """Return the id of a table's latest snapshot (None for a table with none).
+
+        Read a table at this id to be sure every step of a job sees the same rows
+        even if another process appends meanwhile.
+        """
+        snap = self._load(name).current_snapshot()
+        return snap.snapshot_id if snap else None
+
     def history(self, name: str) -> list[SnapshotInfo]:
         """Return every snapshot of a table, oldest first."""
         table = self._load(name)

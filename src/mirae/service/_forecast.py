@@ -67,11 +67,6 @@ def _write(ws: Workspace, name: str, frame: pd.DataFrame, source: str) -> Snapsh
     return ws.write(name, frame, mode="replace", source=source)
 
 
-def _latest_snapshot(ws: Workspace, table: str) -> int | None:
-    history = ws.history(table)
-    return history[-1].snapshot_id if history else None
-
-
 def forecast_table(
     ws: Workspace,
     table: str,
@@ -150,8 +145,8 @@ def forecast_table(
         msg = f"the horizon h must be at least 1; got {h}."
         raise ConfigError(msg)
     progress.start(f"reading {table}")
-    source_snapshot = _latest_snapshot(ws, table)
-    history = ws.to_pandas(table)
+    source_snapshot = ws.current_snapshot_id(table)
+    history = ws.to_pandas(table, snapshot=source_snapshot)
     future_frame = ws.to_pandas(future) if future else None
     data = ForecastData.from_frame(
         history,

@@ -170,8 +170,7 @@ def predict_table(
     progress.start(f"loading model {model_ref}")
     model, info = load_model(ws, model_ref, tracking_uri)
     progress.start(f"reading {table}")
-    history = ws.history(table)
-    source_snapshot = history[-1].snapshot_id if history else None
+    source_snapshot = ws.current_snapshot_id(table)
     frame = ws.to_pandas(table, snapshot=source_snapshot)
     features = model_features(model)
     _check_columns(frame, features, info.ref, table)
@@ -262,8 +261,7 @@ def evaluate_table(
     progress = progress or NullProgress()
     progress.start(f"loading model {model_ref}")
     model, info = load_model(ws, model_ref, tracking_uri)
-    history = ws.history(table)
-    snapshot_id = history[-1].snapshot_id if history else None
+    snapshot_id = ws.current_snapshot_id(table)
     frame = ws.to_pandas(table, snapshot=snapshot_id)
     if target not in frame.columns:
         msg = f"target column {target!r} is not in table {table!r}; its columns are {list(frame.columns)}."

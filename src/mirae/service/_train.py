@@ -229,7 +229,7 @@ def train_table(
         msg = f"holdout must be a share of rows between 0 and 0.9; got {holdout!r}."
         raise ConfigError(msg)
     progress.start(f"reading {table}")
-    snapshot_id = _latest_snapshot(ws, table)
+    snapshot_id = ws.current_snapshot_id(table)
     frame = ws.to_pandas(table, snapshot=snapshot_id)
     if target not in frame.columns:
         msg = f"target column {target!r} is not in table {table!r}; its columns are {list(frame.columns)}."
@@ -360,11 +360,6 @@ def train_table(
         report=report,
         estimator=estimator,
     )
-
-
-def _latest_snapshot(ws: Workspace, table: str) -> int | None:
-    history = ws.history(table)
-    return history[-1].snapshot_id if history else None
 
 
 def _resolve_task(y: pd.Series, task: Task) -> Literal["classification", "regression"]:
