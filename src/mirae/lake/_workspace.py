@@ -233,9 +233,23 @@ class Workspace:
     def sql(self, query: str, *, snapshots: dict[str, int | None] | None = None) -> pa.Table:
         """Run SQL over the workspace tables (by name) and return an Arrow table.
 
+        Parameters
+        ----------
+        query : str
+            DuckDB SQL; workspace tables are views named after the tables.
+        snapshots : dict, optional
+            ``{table: snapshot_id}`` to query earlier versions of some tables.
+
         Examples
         --------
-        >>> ws.sql("select count(*) as n from sales")  # doctest: +SKIP
+        >>> import tempfile, pandas as pd
+        >>> ws = Workspace(tempfile.mkdtemp())
+        >>> first = ws.write("sales", pd.DataFrame({"qty": [3, 5]}))
+        >>> _ = ws.write("sales", pd.DataFrame({"qty": [7]}), mode="append")
+        >>> ws.sql("select count(*) as n from sales").to_pylist()
+        [{'n': 3}]
+        >>> ws.sql("select count(*) as n from sales", snapshots={"sales": first.snapshot_id}).to_pylist()
+        [{'n': 2}]
         """
         con = self.connect(snapshots=snapshots)
         try:
