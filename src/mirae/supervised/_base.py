@@ -38,7 +38,7 @@ from mirae.supervised._metrics import Metric, Task, leaderboard_metrics, resolve
 from mirae.supervised._search import search
 from mirae.supervised._zoo import MODEL_FAMILIES, ModelSpec, get_spec
 
-__all__ = ["AutoModel"]
+__all__ = ["AutoModel", "search_deadline"]
 
 #: Out-of-fold predictions kept for the ensemble (the best ones); the rest are freed.
 KEEP_OOF = 10
@@ -46,6 +46,11 @@ KEEP_OOF = 10
 SEARCH_SHARE = 0.85
 #: Share of that the defaults may use, so that the search always gets time.
 DEFAULTS_SHARE = 0.5
+#: Candidates whose refit is reserved out of a time budget once the defaults are scored
+#: (a greedy ensemble rarely keeps more), and how much longer a fit on all rows takes
+#: than the mean fit on a training fold.
+REFIT_MEMBERS = 4
+REFIT_FACTOR = 1.5
 
 
 class AutoModel(BaseEstimator):
@@ -191,6 +196,14 @@ class AutoModel(BaseEstimator):
         if not candidates:
             msg = "no model could be fitted: " + " ".join(notices[-5:])
             raise NoModelFittedError(msg)
+        if deadline is not None:
+            ranked = sorted(candidates, key=lambda c: -c.utility(primary))
+            deadline = search_deadline(
+                deadline,
+                budget_end=started + float(self.time_budget or 0.0),
+                fit_times=[c.fit_time for c in ranked],
+                now=time.perf_counter(),
+            )
         self._free_oof(candidates, primary)
         if self.n_trials or (self.n_trials is None and self.time_budget is not None):
             found, search_notices = search(
@@ -388,3 +401,32 @@ class AutoModel(BaseEstimator):
 
     def _n_outputs(self) -> int:
         return 0
+
+
+def search_deadline(deadline: float, *, budget_end: float, fit_times: list[float], now: float) -> float:
+    """Move the search's deadline so the final refit fits inside the time budget.
+
+    The refit after the search fits the chosen models on all rows; a greedy
+    ensemble rarely keeps more than the ``REFIT_MEMBERS`` best candidates, and a
+    fit on all rows takes about ``REFIT_FACTOR`` times a fold's mean fit time.
+
+    Parameters
+    ----------
+    deadline : float
+        The search deadline from the budget's search share (``perf_counter`` time).
+    budget_end : float
+        When the whole budget runs out.
+    fit_times : list of float
+        Mean fold fit time of each candidate so far, best candidate first.
+    now : float
+        The current ``perf_counter`` time; the deadline never moves before it.
+
+    Examples
+    --------
+    >>> search_deadline(85.0, budget_end=100.0, fit_times=[10.0, 2.0, 1.0, 1.0, 50.0], now=20.0)
+    79.0
+    >>> search_deadline(85.0, budget_end=100.0, fit_times=[0.5], now=20.0)
+    85.0
+    """
+    refit_estimate = REFIT_FACTOR * sum(fit_times[:REFIT_MEMBERS])
+    return max(min(deadline, budget_end - refit_estimate), now)
