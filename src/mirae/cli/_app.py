@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import logging
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -378,8 +377,9 @@ def main() -> None:
     """Entry point of the ``mirae`` command."""
     os.environ.setdefault("PYTHONIOENCODING", "utf-8")
     # MLflow logs store migrations and flavour notes at INFO/WARNING on every run;
-    # on the command line only its errors are news (library callers keep its defaults)
-    logging.getLogger("mlflow").setLevel(logging.ERROR)
+    # on the command line only its errors are news (library callers keep its defaults,
+    # and a user's own MLFLOW_LOGGING_LEVEL wins)
+    os.environ.setdefault("MLFLOW_LOGGING_LEVEL", "ERROR")
     app()
 
 
