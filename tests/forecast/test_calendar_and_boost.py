@@ -188,7 +188,7 @@ def test_one_pass_backtest_matches_window_by_window(airline: pd.DataFrame, m5_da
     class PerWindow(StatisticalForecaster):
         """A subclass takes the generic window-by-window path."""
 
-    kw = {"models": ["ETS", "SeasonalNaive"], "intermittent_models": ("Croston",)}
+    kw = {"models": ["ETS", "SeasonalNaive"], "intermittent_models": ("Croston",), "refit": "full"}
     for data, h in ((airline, 12), (m5_data.subset(m5_data.ids[:6]), 14)):
         fast = backtest(StatisticalForecaster(**kw), data, h=h, n_windows=3)
         slow = backtest(PerWindow(**kw), data, h=h, n_windows=3)

@@ -108,7 +108,9 @@ def test_auto_selection_leaderboard_and_intervals(m3_monthly: tuple[pd.DataFrame
     assert auto.choice_.loc[best.index].equals(best.rename("model"))
     board = auto.leaderboard_
     assert board["mase"].is_monotonic_increasing and board["wins"].sum() == len(auto.choice_)
-    assert set(board["model"]) == {"ETS", "Theta", "SeasonalNaive", "Naive", "SeasonalIndex"}
+    assert set(board["model"]) == {"ETS", "Theta", "SeasonalNaive", "Naive", "SeasonalIndex", "Combination"}
+    # the combination is the equal-weight mean of the statistical models
+    np.testing.assert_allclose(fc["Combination"], ((fc["ETS"] + fc["Theta"]) / 2).clip(lower=0))
     # accuracy on the held-out M3 test set: better than the naive forecast
     res = test.merge(fc, on=["unique_id", "ds"])
     hist = {k: g.to_numpy() for k, g in train.groupby("unique_id")["y"]}

@@ -129,14 +129,21 @@ def backtest(
 def _one_pass(
     forecaster: Forecaster, data: ForecastData, *, h: int, n_windows: int, step_size: int, min_train: int
 ) -> pd.DataFrame | None:
-    """Backtest of a :class:`StatisticalForecaster` through one statsforecast ``cross_validation`` pass.
+    """Backtest of a :class:`StatisticalForecaster` in one pass instead of a fit per window.
 
-    ``None`` for other forecasters; the result leaves out series too short for every window.
+    With ``refit='parameters'`` one fit on the full history gives every
+    series' model form, then each window re-estimates the parameters of that
+    form; otherwise one statsforecast ``cross_validation`` pass. ``None`` for
+    other forecasters; the result leaves out series too short for every window.
     """
     from mirae.forecast._statistical import StatisticalForecaster, cross_validate
 
     if type(forecaster) is not StatisticalForecaster:
         return None
+    if forecaster._refit_mode == "parameters":
+        return forecaster.clone().fit(data)._fitted_backtest(
+            data, h=h, n_windows=n_windows, step_size=step_size, min_train=min_train
+        )
     return cross_validate(
         forecaster, data, h=h, n_windows=n_windows, step_size=step_size, min_train=min_train
     )

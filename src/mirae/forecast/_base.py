@@ -156,6 +156,17 @@ class Forecaster(ABC):
     def _predict(self, h: int, future: pd.DataFrame, level: list[int]) -> pd.DataFrame:
         """Forecast on canonical columns; ``future`` has ``unique_id``, ``ds``, ``step`` (+ exog)."""
 
+    def _fitted_backtest(
+        self, data: ForecastData, *, h: int, n_windows: int, step_size: int, min_train: int
+    ) -> pd.DataFrame | None:
+        """A backtest that reuses this fitted forecaster (cheaper than refitting per window), or ``None``.
+
+        Forecasters that can evaluate themselves without a full refit per
+        cut-off return the frame :func:`~mirae.forecast.backtest` returns;
+        the default says they cannot.
+        """
+        return None
+
     def _needs_future(self, data: ForecastData) -> bool:
         """Whether predicting needs future exogenous values (capable and the data has exog)."""
         return self.supports_exog and bool(data.exog)

@@ -7,18 +7,22 @@ Every series is put in one of three groups before fitting:
 - ``short``: fewer than two seasonal cycles (or fewer than ``min_length``
   periods); fitted with the smooth models without seasonality;
 - ``regular``: everything else; fitted with the smooth models (AutoETS,
-  AutoARIMA, AutoTheta, SeasonalNaive, Naive, HistoricAverage).
+  AutoARIMA, AutoTheta, AutoCES, SeasonalNaive, Naive, HistoricAverage).
 
 Output columns are named by alias (``ETS``, ``ARIMA``, ``Theta``,
-``SeasonalNaive``, ``Naive``, ``HistoricAverage``, ``Croston``, ``ADIDA``,
-``IMAPA``, ``TSB``); a model not run on a series is NaN there. When a model
-fails on a series, the ``fallback`` model's forecast is used under its alias.
+``CES``, ``SeasonalNaive``, ``Naive``, ``HistoricAverage``, ``Croston``,
+``ADIDA``, ``IMAPA``, ``TSB``); a model not run on a series is NaN there. When
+a model fails on a series, the ``fallback`` model's forecast is used under its
+alias.
+
+Models are fitted once in ``fit`` and kept (``fitted_``), so backtests can
+reuse each series' chosen form (see :mod:`mirae.forecast._fixed_form`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 import pandas as pd
@@ -29,7 +33,7 @@ from mirae.forecast._data import ForecastData
 
 __all__ = ["INTERMITTENT_MODELS", "SMOOTH_MODELS", "StatisticalForecaster", "classify_series"]
 
-SMOOTH_MODELS = ("ETS", "ARIMA", "Theta", "SeasonalNaive", "Naive", "HistoricAverage")
+SMOOTH_MODELS = ("ETS", "ARIMA", "Theta", "CES", "SeasonalNaive", "Naive", "HistoricAverage")
 INTERMITTENT_MODELS = ("Croston", "ADIDA", "IMAPA", "TSB")
 
 
@@ -41,6 +45,7 @@ def _make_model(name: str, season_length: int) -> Any:
         "ETS": lambda: m.AutoETS(season_length=season_length, alias="ETS"),
         "ARIMA": lambda: m.AutoARIMA(season_length=season_length, alias="ARIMA"),
         "Theta": lambda: m.AutoTheta(season_length=season_length, alias="Theta"),
+        "CES": lambda: m.AutoCES(season_length=season_length, alias="CES"),
         "SeasonalNaive": lambda: m.SeasonalNaive(season_length=season_length, alias="SeasonalNaive"),
         "Naive": lambda: m.Naive(alias="Naive"),
         "HistoricAverage": lambda: m.HistoricAverage(alias="HistoricAverage"),
@@ -107,20 +112,32 @@ class StatisticalForecaster(Forecaster):
         Default: from the frequency (7 daily, 52 weekly, 12 monthly, 4 quarterly).
     min_length : int, optional
         Series shorter than this are fitted without seasonality; default two cycles.
+    max_history : int, optional
+        Fit on only the latest ``max_history`` periods of each series (all by
+        default). Long daily histories cost time and add little to models of
+        the weekly cycle and the recent level.
     fallback : str
         Model used when another fails on a series.
     n_jobs : int
         Processes for statsforecast.
-    refit : bool
-        In backtests, re-estimate the models at every window (default) or
-        estimate them once at the first cut-off and only update their state
-        with later data (statsforecast's ``refit=False``; faster, slightly
-        different scores).
+    refit : {'parameters', 'full', 'none'}
+        What a backtest re-estimates at each cut-off. ``'parameters'``
+        (default): each series keeps the model form chosen on its full
+        history (ETS components, ARIMA orders, Theta variant) and its
+        parameters are estimated afresh on the history before every cut-off;
+        the form search runs once, so a backtest costs a fraction of a fit.
+        ``'full'`` (or ``True``): search the form again at every cut-off
+        (fully out of sample, several times slower). ``'none'`` (or
+        ``False``): estimate once at the first cut-off and only update the
+        state with later data (statsforecast's ``refit=False``; not available
+        for the Croston family, which is then refitted per window).
 
     Attributes
     ----------
     series_group_ : Series
         ``regular`` / ``short`` / ``intermittent`` per series.
+    fitted_ : dict
+        Series id -> its fitted statsforecast models, one per alias of its group.
 
     Examples
     --------
@@ -142,15 +159,17 @@ class StatisticalForecaster(Forecaster):
         intermittent_threshold: float = 0.5,
         season_length: int | None = None,
         min_length: int | None = None,
+        max_history: int | None = None,
         fallback: str = "Naive",
         n_jobs: int = 1,
-        refit: bool = True,
+        refit: Literal["parameters", "full", "none"] | bool = "parameters",
     ) -> None:
         self.models = models
         self.intermittent_models = intermittent_models
         self.intermittent_threshold = intermittent_threshold
         self.season_length = season_length
         self.min_length = min_length
+        self.max_history = max_history
         self.fallback = fallback
         self.n_jobs = n_jobs
         self.refit = refit
@@ -172,11 +191,28 @@ class StatisticalForecaster(Forecaster):
         if not 0 < self.intermittent_threshold <= 1:
             msg = f"intermittent_threshold must be in (0, 1]; got {self.intermittent_threshold}."
             raise ConfigError(msg)
+        if self.max_history is not None and self.max_history < 2:
+            msg = f"max_history must be at least 2 periods (or None for all); got {self.max_history}."
+            raise ConfigError(msg)
+        if self.refit not in ("parameters", "full", "none", True, False):
+            msg = f"refit must be 'parameters', 'full' or 'none'; got {self.refit!r}."
+            raise ConfigError(msg)
+
+    def _recent(self, data: ForecastData) -> pd.DataFrame:
+        """``unique_id``, ``ds``, ``y`` of the latest ``max_history`` periods (gaps interpolated)."""
+        hist = data.interpolated()[["unique_id", "ds", "y"]]
+        if self.max_history is None:
+            return hist
+        return hist.loc[hist.groupby("unique_id").cumcount(ascending=False) < self.max_history]
+
+    @property
+    def _refit_mode(self) -> str:
+        return {True: "full", False: "none"}.get(self.refit, self.refit)  # type: ignore[call-overload, no-any-return]
 
     def _fit(self, data: ForecastData) -> None:
         self._check_settings()
         self.season_length_ = self.season_length or data.season_length
-        hist = data.interpolated()[["unique_id", "ds", "y"]]
+        hist = self._recent(data)
         groups = classify_series(
             hist,
             self.season_length_,
@@ -187,33 +223,66 @@ class StatisticalForecaster(Forecaster):
             groups = groups.replace("intermittent", "regular")
         self.series_group_ = groups
         self.history_ = hist
+        self._fit_models(data.freq.offset)
 
-    def _specs(self) -> list[tuple[str, list[Any]]]:
+    def _specs(self) -> list[tuple[str, int, list[Any]]]:
+        """(group, season length, models) of every group present."""
         specs = []
         if (self.series_group_ == "regular").any():
-            specs.append(("regular", [_make_model(m, self.season_length_) for m in self.models]))
+            specs.append(
+                ("regular", self.season_length_, [_make_model(m, self.season_length_) for m in self.models])
+            )
         if (self.series_group_ == "short").any():
-            specs.append(("short", [_make_model(m, 1) for m in self.models]))
+            specs.append(("short", 1, [_make_model(m, 1) for m in self.models]))
         if (self.series_group_ == "intermittent").any():
-            specs.append(("intermittent", [_make_model(m, 1) for m in self.intermittent_models]))
+            specs.append(("intermittent", 1, [_make_model(m, 1) for m in self.intermittent_models]))
         return specs
 
-    def _predict(self, h: int, future: pd.DataFrame, level: list[int]) -> pd.DataFrame:
+    def _fit_models(self, offset: str) -> None:
         from statsforecast import StatsForecast
 
-        data = self._check_fitted()
-        parts = []
-        for group, models in self._specs():
+        self.fitted_: dict[str, list[Any]] = {}
+        self.engines_: list[Any] = []
+        self.season_of_: dict[str, int] = {}
+        for group, season, models in self._specs():
             ids = self.series_group_.index[self.series_group_ == group]
             hist = self.history_.loc[self.history_["unique_id"].isin(set(ids))]
             sf = StatsForecast(
                 models=models,
-                freq=data.freq.offset,
+                freq=offset,
                 n_jobs=self.n_jobs,
                 fallback_model=_make_model(self.fallback, 1),
             )
-            fc = sf.forecast(h=h, df=hist, level=level or None)
-            parts.append(fc)
+            sf.fit(df=hist)
+            for uid, row in zip(sf.uids, sf.fitted_, strict=True):
+                self.fitted_[str(uid)] = list(row)
+                self.season_of_[str(uid)] = season
+            self.engines_.append(sf)
+
+    def _fitted_backtest(
+        self, data: ForecastData, *, h: int, n_windows: int, step_size: int, min_train: int
+    ) -> pd.DataFrame | None:
+        """Backtest of this fitted forecaster keeping every series' model form (``refit='parameters'``)."""
+        from mirae.forecast._fixed_form import fixed_form_backtest
+
+        if self._refit_mode != "parameters":
+            return None
+        return fixed_form_backtest(
+            self.history_,
+            self.fitted_,
+            season_lengths=self.season_of_,
+            fallback=_make_model(self.fallback, 1),
+            h=h,
+            n_windows=n_windows,
+            step_size=step_size,
+            min_train=min_train,
+            aliases=self.aliases,
+            n_jobs=self.n_jobs,
+        )
+
+    def _predict(self, h: int, future: pd.DataFrame, level: list[int]) -> pd.DataFrame:
+        self._check_fitted()
+        parts = [sf.predict(h=h, level=level or None) for sf in self.engines_]
         out = pd.concat(parts, ignore_index=True)
         out["unique_id"] = out["unique_id"].astype(str)
         cols = [c for a in self.aliases for c in _with_levels(a, level) if c in out.columns]
@@ -260,7 +329,7 @@ def cross_validate(
 
     forecaster._check_settings()
     season = forecaster.season_length or data.season_length
-    hist = data.interpolated()[["unique_id", "ds", "y"]]
+    hist = forecaster._recent(data)
     span = h + (n_windows - 1) * step_size
     sizes = hist.groupby("unique_id").size()
     long_ids = sizes.index[sizes >= span + min_train]
@@ -298,7 +367,7 @@ def cross_validate(
             df=hist.loc[hist["unique_id"].isin(set(ids))],
             n_windows=n_windows,
             step_size=step_size,
-            refit=forecaster.refit,
+            refit=forecaster._refit_mode != "none" or group == "intermittent",
         )
         parts.append(part)
     cv = pd.concat(parts, ignore_index=True)
