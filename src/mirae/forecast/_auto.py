@@ -31,12 +31,13 @@ from mirae.forecast._boost import GlobalBoostForecaster
 from mirae.forecast._data import ForecastData
 from mirae.forecast._metrics import METRICS, score_series
 from mirae.forecast._seasonal_index import SeasonalIndexForecaster
+from mirae.forecast._selection import aggregate_scores, choose_for_group
 from mirae.forecast._statistical import StatisticalForecaster, classify_series
 
 __all__ = ["COMBINED_MODELS", "AutoForecaster"]
 
 #: Aliases averaged into ``Combination`` when a candidate provides them.
-COMBINED_MODELS = ("ETS", "ARIMA", "Theta", "CES", "Croston", "ADIDA", "IMAPA", "TSB")
+COMBINED_MODELS = ("ETS", "ARIMA", "Theta", "CES", "Croston", "ADIDA", "IMAPA", "TSB", "GlobalBoost")
 COMBINATION = "Combination"
 
 
@@ -56,9 +57,11 @@ class AutoForecaster(Forecaster):
     global_model : {'auto', 'always', 'never'}
         Add the global LightGBM model to the default candidates. ``'auto'``
         adds it when the data has exogenous columns (price, promotion: only it
-        uses them) or at least ``global_min_series`` series (a global model
-        learns across series; on M5 store data it is the most accurate
-        candidate). Ignored when ``forecasters`` is given.
+        uses them) or is daily or weekly with at least ``global_min_series``
+        series (a global model learns across many long series: on M5 store
+        data it is the most accurate candidate, while on 200 M3 monthly
+        series it was 13 % worse in sMAPE than ETS). Ignored when
+        ``forecasters`` is given.
     global_min_series : int
         Series count from which ``'auto'`` adds the global model.
     random_state : int
@@ -81,10 +84,12 @@ class AutoForecaster(Forecaster):
         ``'auto'`` (default): per group of series (``regular``, ``short``,
         ``intermittent``, see :func:`classify_series`) keep ``Combination``
         unless a candidate outside it (the seasonal index, a naive model,
-        the global model) has a mean backtest error over the group's series
-        at least ``switch_margin`` lower; series too short to backtest get
-        their group's choice. Without a combination, the candidate with
-        the lowest mean error per group. ``'best'``: the best model per series.
+        the global model alone) has a mean backtest error at least
+        ``switch_margin`` lower. With a hierarchy the error is averaged
+        over levels: the series, their sums per node of each hierarchy
+        column, and the group's total (see :mod:`._selection`). Series too
+        short to backtest get their group's choice. Without a combination,
+        the candidate with the lowest mean error per group. ``'best'``: the best model per series.
         ``'ensemble'``: inverse-error weighted mean of the ``top_k`` best
         models per series.
     switch_margin : float
@@ -92,8 +97,8 @@ class AutoForecaster(Forecaster):
         chosen for a group (``selection='auto'``).
     combine : sequence of str, optional
         Aliases averaged (equal weights, those present on each series) into
-        the ``Combination`` candidate; default the statistical models
-        among ETS, ARIMA, Theta, CES and the Croston family. ``()`` adds no
+        the ``Combination`` candidate; default those among ETS, ARIMA,
+        Theta, CES, the Croston family and GlobalBoost. ``()`` adds no
         combination.
     top_k : int
         Models in a per-series ensemble.
@@ -119,8 +124,10 @@ class AutoForecaster(Forecaster):
     choice_ : Series
         Chosen model per series (``ensemble`` when weighted).
     group_choice_ : DataFrame
-        With ``selection='auto'``: per group, ``model`` chosen, ``series``,
-        mean backtest error of the choice and of ``Combination``.
+        With ``selection='auto'``: per group, the ``model`` chosen, its
+        ``series`` (and how many were ``scored``) and its ``relative_error``
+        (backtest error relative to ``Combination``, averaged over the
+        levels of the hierarchy; 1.0 when the combination stays).
     series_group_ : Series
         ``regular`` / ``short`` / ``intermittent`` per series.
     weights_ : DataFrame
@@ -207,7 +214,8 @@ class AutoForecaster(Forecaster):
             raise ConfigError(msg)
         if self.global_model != "auto" or data is None:
             return self.global_model == "always"
-        return bool(data.exog) or len(data.ids) >= self.global_min_series
+        many = len(data.ids) >= self.global_min_series and data.freq.code in ("D", "W")
+        return bool(data.exog) or many
 
     def _combined(self) -> tuple[str, ...]:
         """Aliases averaged into ``Combination`` (empty: no combination)."""
@@ -271,13 +279,13 @@ class AutoForecaster(Forecaster):
             cv = cv.merge(part, on=keys, how="outer")
         self._add_combination(cv)
         train = data.interpolated()[["unique_id", "ds", "y"]]
-        self.series_group_ = classify_series(train, data.season_length)
+        self.series_group_ = _series_groups(fitted, train, data.season_length)
         # scale of scaled metrics: history before the first backtest cut-off
         first_cut = cv.groupby("unique_id")["cutoff"].min()
         scale_train = train.loc[train["ds"] <= train["unique_id"].map(first_cut)]
         scores = score_series(cv, scale_train, models, data.season_length)
         if self.selection == "auto":
-            weights = self._group_weights(scores, models)
+            weights = self._group_weights(scores, models, cv, scale_train, data)
         else:
             weights = self._weights(scores, models)
         scored = set(weights["unique_id"])
@@ -305,50 +313,46 @@ class AutoForecaster(Forecaster):
         if members:
             frame[COMBINATION] = frame[members].mean(axis=1, skipna=True)
 
-    def _group_weights(self, scores: pd.DataFrame, models: list[str]) -> pd.DataFrame:
-        """One model per group of series: ``Combination`` unless a candidate is clearly better."""
+    def _group_weights(
+        self, scores: pd.DataFrame, models: list[str], cv: pd.DataFrame, train: pd.DataFrame, data: ForecastData
+    ) -> pd.DataFrame:
+        """One model per group of series: ``Combination`` unless a candidate outside it is clearly better."""
         table = scores.pivot_table(index="unique_id", columns="model", values=self.metric, aggfunc="first")
         table = table.where(np.isfinite(table))
         prior = COMBINATION if COMBINATION in models else None
+        members = set(self._combined())
+        statics = data.statics() if data.hierarchy else None
         rows, summary = [], []
         for group, ids in self.series_group_.groupby(self.series_group_):
-            members = [str(i) for i in ids.index]
-            sub = table.reindex([m for m in members if m in table.index])
-            model, err, base = self._group_choice(sub, prior, models)
-            rows.append(pd.DataFrame({"unique_id": members, "model": model, "weight": 1.0}))
+            names = [str(i) for i in ids.index]
+            sub = table.reindex([n for n in names if n in table.index])
+            present = [m for m in models if m in sub.columns and sub[m].notna().any()]
+            ratio = float("nan")
+            if not present:
+                model = prior or self.fallback_
+            elif prior in present:
+                tables = [sub]
+                if statics is not None:
+                    scored = set(sub.index)
+                    tables += aggregate_scores(
+                        cv.loc[cv["unique_id"].isin(scored)],
+                        train.loc[train["unique_id"].isin(scored)],
+                        present,
+                        metric=self.metric,
+                        season_length=data.season_length,
+                        statics=statics.loc[statics.index.isin(scored)],
+                    )
+                challengers = [m for m in present if m != prior and m not in members]
+                model, ratio = choose_for_group(tables, str(prior), challengers, self.switch_margin)
+            else:
+                means = sub[present].mean()
+                model = str(means.idxmin())
+            rows.append(pd.DataFrame({"unique_id": names, "model": model, "weight": 1.0}))
             summary.append(
-                {"group": group, "model": model, "series": len(members), "scored": len(sub), "error": err, "combination_error": base}
+                {"group": group, "model": model, "series": len(names), "scored": len(sub), "relative_error": ratio}
             )
         self.group_choice_ = pd.DataFrame(summary)
         return pd.concat(rows, ignore_index=True)
-
-    def _group_choice(
-        self, table: pd.DataFrame, prior: str | None, models: list[str]
-    ) -> tuple[str, float, float]:
-        """(chosen alias, its mean error, the combination's mean error) over a group's scored series."""
-        present = [m for m in models if m in table.columns and table[m].notna().any()]
-        if not present:
-            return (prior or self.fallback_), float("nan"), float("nan")
-        if prior not in present:
-            means = table[present].mean()
-            best = str(means.idxmin())
-            return best, float(means[best]), float("nan")
-        base = table[prior]
-        best, best_ratio = prior, 1.0
-        members = set(self._combined())
-        for m in present:
-            common = base.notna() & table[m].notna()
-            # a member of the combination does not replace it: members' backtests keep the form
-            # chosen on the full history, which flatters the most flexible one (ARIMA on M3 yearly:
-            # 5 % better than the combination in the backtest, 2 % worse on the test years)
-            if m == prior or m in members or not common.any() or base[common].mean() <= 0:
-                continue
-            ratio = float(table.loc[common, m].mean() / base[common].mean())
-            if ratio < best_ratio:
-                best, best_ratio = m, ratio
-        if best_ratio > 1 - self.switch_margin:
-            best = prior
-        return best, float(table[best].mean()), float(base.mean())
 
     def _weights(self, scores: pd.DataFrame, models: list[str]) -> pd.DataFrame:
         s = scores[["unique_id", "model", self.metric]].dropna()
@@ -415,3 +419,13 @@ def _default_statistical(data: ForecastData | None, n_jobs: int) -> StatisticalF
     if data is not None and data.freq.code == "D":
         return StatisticalForecaster(models=("ETS", "Theta", "SeasonalNaive"), max_history=365, n_jobs=n_jobs)
     return StatisticalForecaster(n_jobs=n_jobs)
+
+
+def _series_groups(fitted: list[Forecaster], train: pd.DataFrame, season_length: int) -> pd.Series:
+    """Series groups of the statistical candidate (it knows which models ran where), else from the history."""
+    for model in fitted:
+        groups = getattr(model, "series_group_", None)
+        if isinstance(groups, pd.Series):
+            full = classify_series(train, season_length)
+            return groups.reindex(full.index).fillna(full).rename("series_group")
+    return classify_series(train, season_length)
