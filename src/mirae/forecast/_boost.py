@@ -218,8 +218,13 @@ class GlobalBoostForecaster(Forecaster):
         offset: int,
         target: np.ndarray,
         exog: dict[str, np.ndarray],
+        calendar: pd.DataFrame | None = None,
     ) -> pd.DataFrame:
-        """Feature frame of panel cells (rows, cols) whose dates are ``dates``."""
+        """Feature frame of panel cells (rows, cols) whose dates are ``dates``.
+
+        ``calendar``: calendar features indexed by date, computed once for
+        every date of a forecast instead of once per step.
+        """
         feats: dict[str, Any] = target_features(
             target, rows, cols, lags=self.lags_, windows=self.windows_, offset=offset
         )
@@ -232,9 +237,7 @@ class GlobalBoostForecaster(Forecaster):
         )
         frame = pd.DataFrame(feats)
         if self.calendar:
-            uniq = pd.DatetimeIndex(pd.unique(dates.to_numpy()))
-            cal = calendar_features(uniq, self.freq_, country=self.country, events=self.events)
-            cal.index = uniq
+            cal = calendar if calendar is not None else self._calendar(dates)
             frame = pd.concat(
                 [frame, cal.reindex(pd.DatetimeIndex(dates.to_numpy())).reset_index(drop=True)], axis=1
             )
@@ -243,6 +246,12 @@ class GlobalBoostForecaster(Forecaster):
         if self.target_transform == "mean":
             frame["series_level"] = np.log1p(self.scale_.to_numpy()[rows])
         return frame
+
+    def _calendar(self, dates: pd.Series) -> pd.DataFrame:
+        uniq = pd.DatetimeIndex(pd.unique(dates.to_numpy()))
+        cal = calendar_features(uniq, self.freq_, country=self.country, events=self.events)
+        cal.index = uniq
+        return cal
 
     def features(self, data: ForecastData | pd.DataFrame) -> pd.DataFrame:
         """The training design matrix for ``data``: ``unique_id``, ``ds``, ``y`` (transformed) and every feature.
@@ -353,12 +362,13 @@ class GlobalBoostForecaster(Forecaster):
             exog[name] = ext
         pred = np.empty(len(fut))
         direct = self.strategy == "direct"
+        calendar = self._calendar(fut["ds"]) if self.calendar else None
         for step in range(1, h + 1):
             at = (fut["step"] == step).to_numpy()
             r_at, c_at = rows[at], cols[at]
             dates = fut["ds"].loc[at].reset_index(drop=True)
             source = self.target_panel_ if direct else target
-            X = self._design(r_at, c_at, dates, step - 1 if direct else 0, source, exog)
+            X = self._design(r_at, c_at, dates, step - 1 if direct else 0, source, exog, calendar)
             z = self.models_[step - 1 if direct else 0].predict(X[self.feature_names_])
             target[r_at, c_at] = z
             pred[at] = z

@@ -83,13 +83,17 @@ def window_stats(
     >>> mean.tolist(), std.tolist()
     ([2.5, 1.0], [0.5, 0.0])
     """
-    filled = np.nan_to_num(matrix)
-    zero = np.zeros((matrix.shape[0], 1))
-    s1 = np.concatenate([zero, np.cumsum(filled, axis=1)], axis=1)
-    s2 = np.concatenate([zero, np.cumsum(filled**2, axis=1)], axis=1)
-    n = np.concatenate([zero, np.cumsum(~np.isnan(matrix), axis=1)], axis=1)
     hi = np.clip(cols - lag + 1, 0, matrix.shape[1])
     lo = np.clip(cols - lag - window + 1, 0, matrix.shape[1])
+    # cumulative sums over only the columns the windows touch (one step of a forecast: a few)
+    start = int(lo.min()) if len(lo) else 0
+    part = matrix[:, start : int(hi.max()) if len(hi) else 0]
+    hi, lo = hi - start, lo - start
+    filled = np.nan_to_num(part)
+    zero = np.zeros((part.shape[0], 1))
+    s1 = np.concatenate([zero, np.cumsum(filled, axis=1)], axis=1)
+    s2 = np.concatenate([zero, np.cumsum(filled**2, axis=1)], axis=1)
+    n = np.concatenate([zero, np.cumsum(~np.isnan(part), axis=1)], axis=1)
     count = n[rows, hi] - n[rows, lo]
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = (s1[rows, hi] - s1[rows, lo]) / count
