@@ -40,15 +40,25 @@ def forecast(
     freq: Annotated[str | None, typer.Option(help="D, W, M or Q (default: inferred).")] = None,
     fill: Annotated[str | None, typer.Option(help="Fill missing periods: zero or missing.")] = None,
     models: Annotated[
-        str | None, typer.Option(help="Statistical models, e.g. ETS,ARIMA,Theta,SeasonalNaive.")
+        str | None,
+        typer.Option(help="Models to try, e.g. ETS,ARIMA,Theta,GlobalBoost (default: chosen from the data)."),
     ] = None,
     level: Annotated[str, typer.Option(help="Prediction-interval levels.")] = "80,95",
     windows: Annotated[int, typer.Option(help="Backtest windows used to choose models.")] = 3,
     reconcile: Annotated[str, typer.Option(help="mint_shrink, bottom_up or top_down.")] = "mint_shrink",
+    holidays: Annotated[
+        str, typer.Option(help="Public holidays of this country as features (KR, US, ...; 'none' for none).")
+    ] = "KR",
+    events: Annotated[str | None, typer.Option(help="Table of user events (columns date, event).")] = None,
+    n_jobs: Annotated[int, typer.Option("--n-jobs", help="Processes / threads to use.")] = 1,
+    track: Annotated[bool, typer.Option(help="Log an MLflow run of the forecast.")] = True,
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Forecast every series (and hierarchy level) and store forecasts and backtest scores."""
+    """Forecast every series (and hierarchy level) and store forecasts and backtest scores.
+
+    예측: 모든 시계열(과 계층 수준)을 예측하고, 예측·백테스트 점수를 테이블로 저장합니다.
+    """
     from mirae.service import forecast_table
 
     levels = _split(hierarchy, "/")
@@ -73,6 +83,10 @@ def forecast(
             level=tuple(int(v) for v in _numbers(level, "--level")),
             n_windows=windows,
             reconcile=reconcile,
+            holidays=None if holidays.lower() == "none" else holidays.upper(),
+            events=events,
+            n_jobs=n_jobs,
+            track=track,
             progress=progress,
         )
     if as_json:
@@ -82,9 +96,16 @@ def forecast(
     if run.leaderboard:
         columns = list(run.leaderboard[0].keys())
         print_table("backtest leaderboard", columns, [[r[c] for c in columns] for r in run.leaderboard])
+    for g in run.group_choice:
+        typer.echo(f"  {g['group']} series ({g['series']:,}): {g['model']}")
+    if run.backtest_metrics:
+        shown = ", ".join(f"{k.removeprefix('backtest_')} {v:.3f}" for k, v in run.backtest_metrics.items())
+        typer.echo(f"backtest of the forecast: {shown}")
     for note in run.notes:
         typer.echo(f"  note: {note}")
-    typer.echo(f"per-series scores: '{run.scores_table}'")
+    typer.echo(
+        f"per-series scores: '{run.scores_table}'" + (f"; MLflow run {run.run_id}" if run.run_id else "")
+    )
 
 
 @app.command()

@@ -271,7 +271,9 @@ class AutoForecaster(Forecaster):
         self._form_kept: set[str] = set()
         for candidate in self.candidates_:
             model = candidate.clone().fit(data)
-            cv = model._fitted_backtest(data, h=self.h, n_windows=self.n_windows, step_size=step, min_train=self.h)
+            cv = model._fitted_backtest(
+                data, h=self.h, n_windows=self.n_windows, step_size=step, min_train=self.h
+            )
             if cv is None or cv.empty:
                 cv = backtest(candidate, data, h=self.h, n_windows=self.n_windows, step_size=self.step_size)
             else:
@@ -319,7 +321,12 @@ class AutoForecaster(Forecaster):
             frame[COMBINATION] = frame[members].mean(axis=1, skipna=True)
 
     def _group_weights(
-        self, scores: pd.DataFrame, models: list[str], cv: pd.DataFrame, train: pd.DataFrame, data: ForecastData
+        self,
+        scores: pd.DataFrame,
+        models: list[str],
+        cv: pd.DataFrame,
+        train: pd.DataFrame,
+        data: ForecastData,
     ) -> pd.DataFrame:
         """One model per group of series: ``Combination`` unless a candidate outside it is clearly better."""
         table = scores.pivot_table(index="unique_id", columns="model", values=self.metric, aggfunc="first")
@@ -358,7 +365,13 @@ class AutoForecaster(Forecaster):
                 model = str(means.idxmin())
             rows.append(pd.DataFrame({"unique_id": names, "model": model, "weight": 1.0}))
             summary.append(
-                {"group": group, "model": model, "series": len(names), "scored": len(sub), "relative_error": ratio}
+                {
+                    "group": group,
+                    "model": model,
+                    "series": len(names),
+                    "scored": len(sub),
+                    "relative_error": ratio,
+                }
             )
         self.group_choice_ = pd.DataFrame(summary)
         return pd.concat(rows, ignore_index=True)

@@ -141,8 +141,10 @@ def _one_pass(
     if type(forecaster) is not StatisticalForecaster:
         return None
     if forecaster._refit_mode == "parameters":
-        return forecaster.clone().fit(data)._fitted_backtest(
-            data, h=h, n_windows=n_windows, step_size=step_size, min_train=min_train
+        return (
+            forecaster.clone()
+            .fit(data)
+            ._fitted_backtest(data, h=h, n_windows=n_windows, step_size=step_size, min_train=min_train)
         )
     return cross_validate(
         forecaster, data, h=h, n_windows=n_windows, step_size=step_size, min_train=min_train

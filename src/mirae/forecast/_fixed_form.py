@@ -59,9 +59,7 @@ def fixed_form_model(fitted: Any, season_length: int) -> Any:
     alias = fitted.alias
     if isinstance(fitted, m.AutoETS) and state is not None:
         parts = state["components"]
-        return m.AutoETS(
-            season_length=int(state["m"]), model=parts[:3], damped=parts[3] != "N", alias=alias
-        )
+        return m.AutoETS(season_length=int(state["m"]), model=parts[:3], damped=parts[3] != "N", alias=alias)
     if isinstance(fitted, m.AutoARIMA) and state is not None:
         p, q, sp, sq, s, d, sd = (int(v) for v in state["arma"])
         coef = state["coef"]

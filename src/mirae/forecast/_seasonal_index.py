@@ -227,22 +227,21 @@ class SeasonalIndexForecaster(Forecaster):
         hist = data.interpolated()
         groups = self._groups(data)
         hist = hist.assign(group=hist["unique_id"].map(groups))
-        agg = hist.groupby(["group", "ds"], as_index=False)["y"].sum()
-        parts = []
-        for g, frame in agg.groupby("group", sort=True):
-            comp = seasonal_index_components(
-                frame["y"].reset_index(drop=True),
-                trend_window=trend_window,
-                volatility_window=self.volatility_window,
-                smoothing_window=self.smoothing_window,
-                center=self.center,
-                index_from=self.index_from,
-            )
-            comp.insert(0, "position", data.freq.season_position(frame["ds"]))
-            comp.insert(0, "ds", frame["ds"].to_numpy())
-            comp.insert(0, "group", g)
-            parts.append(comp)
-        components = pd.concat(parts, ignore_index=True)
+        agg = hist.groupby(["group", "ds"], as_index=False)["y"].sum().sort_values(["group", "ds"])
+        agg = agg.reset_index(drop=True)
+        comp = _components_by_group(
+            agg["y"],
+            agg["group"],
+            trend_window=trend_window,
+            volatility_window=self.volatility_window,
+            smoothing_window=self.smoothing_window,
+            center=self.center,
+            index_from=self.index_from,
+        )
+        comp.insert(0, "position", data.freq.season_position(agg["ds"]))
+        comp.insert(0, "ds", agg["ds"].to_numpy())
+        comp.insert(0, "group", agg["group"].to_numpy())
+        components = comp
         positions = np.arange(1, data.season_length + 1)
         table = components.groupby(["group", "position"])["index"].mean().unstack("position")
         table = table.reindex(columns=positions)
@@ -261,7 +260,8 @@ class SeasonalIndexForecaster(Forecaster):
         hist["season"] = _lookup(table, hist["group"], hist["position"])
         hist["deseasonalised"] = hist["y"] / hist["season"]
         base_window = self.base_window or self.smoothing_window
-        base = hist.groupby("unique_id")["deseasonalised"].apply(lambda s: float(s.tail(base_window).mean()))
+        recent = hist.groupby("unique_id").cumcount(ascending=False) < base_window
+        base = hist.loc[recent].groupby("unique_id")["deseasonalised"].mean()
         self.factors_ = self._fit_factors(hist, trend_window)
         self.components_ = components
         self.seasonal_index_ = seasonal
@@ -320,6 +320,54 @@ class SeasonalIndexForecaster(Forecaster):
                 fc = fc * (x / ref) ** b
         out[self.alias] = fc
         return out
+
+
+def _components_by_group(
+    actual: pd.Series,
+    groups: pd.Series,
+    *,
+    trend_window: int,
+    volatility_window: int,
+    smoothing_window: int,
+    center: bool,
+    index_from: str,
+) -> pd.DataFrame:
+    """:func:`seasonal_index_components` of every group at once (rows sorted by group and time)."""
+    seasonal_index_components(  # validates the settings on an empty series
+        actual.iloc[:0],
+        trend_window=trend_window,
+        volatility_window=volatility_window,
+        smoothing_window=smoothing_window,
+        center=center,
+        index_from=index_from,  # type: ignore[arg-type]
+    )
+    a = actual.astype(float)
+
+    def rolling(values: pd.Series, window: int, min_periods: int) -> pd.core.window.rolling.RollingGroupby:
+        return values.groupby(groups.to_numpy(), sort=False).rolling(
+            window, center=center, min_periods=min_periods
+        )
+
+    trend = rolling(a, trend_window, trend_window).mean().reset_index(level=0, drop=True)
+    vol = rolling(trend, volatility_window, max(volatility_window, 2)).std().reset_index(level=0, drop=True)
+    lower, upper = trend - vol, trend + vol
+    refined = a.clip(lower=lower, upper=upper)
+    smoothed = rolling(refined, smoothing_window, smoothing_window).mean().reset_index(level=0, drop=True)
+    numerator = refined if index_from == "refined" else a
+    index = numerator / smoothed.where(smoothed != 0)
+    frame = pd.DataFrame(
+        {
+            "actual": a,
+            "trend": trend,
+            "volatility": vol,
+            "lower": lower,
+            "upper": upper,
+            "refined": refined,
+            "smoothed": smoothed,
+            "index": index,
+        }
+    )
+    return frame.reset_index(drop=True)
 
 
 def _lookup(

@@ -45,6 +45,9 @@ class ForecastRun:
     horizon: int
     leaderboard: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    run_id: str | None = None
+    backtest_metrics: dict[str, float] = field(default_factory=dict)
+    group_choice: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict."""
@@ -60,6 +63,9 @@ class ForecastRun:
             "horizon": self.horizon,
             "leaderboard": self.leaderboard,
             "notes": self.notes,
+            "run_id": self.run_id,
+            "backtest_metrics": self.backtest_metrics,
+            "group_choice": self.group_choice,
         }
 
 
@@ -85,9 +91,14 @@ def forecast_table(
     level: Sequence[int] = DEFAULT_LEVELS,
     n_windows: int = 3,
     reconcile: str = "mint_shrink",
+    holidays: str | None = "KR",
+    events: str | None = None,
+    n_jobs: int = 1,
+    track: bool = True,
+    tracking_uri: str | None = None,
     progress: Progress | None = None,
 ) -> ForecastRun:
-    """Forecast every series of a workspace table and store the results.
+    """Forecast every series of a workspace table, store the results and log an MLflow run.
 
     Parameters
     ----------
@@ -109,21 +120,38 @@ def forecast_table(
         e.g. ``['group', 'product']``; forecasts are made and reconciled at
         every level.
     exog : sequence of str
-        Dynamic columns known in the future (price, promotion, events).
+        Dynamic columns known in the future (price, promotion, events): the
+        global model uses them as features and the seasonal-index method as
+        factor terms.
     future : str, optional
         A table with future exogenous values (``id_col``, ``time_col``, ``exog``).
     freq, fill : str, optional
-        Frequency (``D``, ``W``, ``M``, ``Q``; inferred when omitted) and gap
+        Frequency (``D``, ``W``, ``M``, ``Q``, ``Y``; inferred when omitted) and gap
         handling (``zero`` or ``missing``).
     models : sequence of str, optional
-        Statistical model aliases to try (default: ETS, ARIMA, Theta,
-        SeasonalNaive, plus the seasonal-index method).
+        Models to try: statistical aliases (``ETS``, ``ARIMA``, ``Theta``,
+        ``CES``, ``SeasonalNaive``, ``Naive``, ``HistoricAverage``) and
+        ``GlobalBoost``; the seasonal-index method always runs. Default: what
+        :class:`~mirae.forecast.AutoForecaster` picks for the data (the
+        global model with exogenous columns or many daily/weekly series).
     level : sequence of int
         Prediction-interval levels.
     n_windows : int
         Rolling-origin backtest windows used to choose models.
     reconcile : {'mint_shrink', 'bottom_up', 'top_down'}
         Reconciliation method when ``hierarchy`` is given.
+    holidays : str or None
+        Country whose public holidays enter the global model's calendar
+        features (``'KR'``: Seollal, Chuseok and substitute days included);
+        ``None`` for none.
+    events : str, optional
+        A table of user events (columns ``date`` and ``event``) for the global model.
+    n_jobs : int
+        Processes for the statistical models, threads for the global model.
+    track : bool
+        Log an MLflow run (parameters, backtest metrics, leaderboard, lineage).
+    tracking_uri : str, optional
+        MLflow tracking URI overriding the workspace's own store.
     progress : Progress, optional
         Receives progress events.
 
@@ -132,13 +160,7 @@ def forecast_table(
     ForecastRun
     """
     from mirae.core._progress import NullProgress
-    from mirae.forecast import (
-        AutoForecaster,
-        ForecastData,
-        HierarchicalForecaster,
-        SeasonalIndexForecaster,
-        StatisticalForecaster,
-    )
+    from mirae.forecast import ForecastData, HierarchicalForecaster
 
     progress = progress or NullProgress()
     if h < 1:
@@ -148,6 +170,7 @@ def forecast_table(
     source_snapshot = ws.current_snapshot_id(table)
     history = ws.to_pandas(table, snapshot=source_snapshot)
     future_frame = ws.to_pandas(future) if future else None
+    events_frame = ws.to_pandas(events) if events else None
     data = ForecastData.from_frame(
         history,
         id_col=id_col,
@@ -159,15 +182,11 @@ def forecast_table(
         future=future_frame,
         fill=fill,  # type: ignore[arg-type]
     )
-    candidates = [
-        StatisticalForecaster(models=tuple(models)) if models else StatisticalForecaster(),
-        SeasonalIndexForecaster(),
-    ]
-    auto = AutoForecaster(forecasters=candidates, h=h, n_windows=n_windows)
+    auto = _auto_forecaster(data, models, h, n_windows, holidays, events_frame, n_jobs)
     model: Any = (
         HierarchicalForecaster(base=auto, method=reconcile) if hierarchy else auto  # type: ignore[arg-type]
     )
-    progress.start(f"backtesting and fitting {len(data.ids):,} series")
+    progress.start(f"fitting and backtesting {len(data.ids):,} series")
     model.fit(data)
     progress.start("forecasting")
     forecast = model.predict(h, future=future_frame, level=list(level))
@@ -178,13 +197,21 @@ def forecast_table(
     source = f"forecast of {table}@{source_snapshot}"
     snapshot = _write(ws, into, forecast, source)
     lb_name, sc_name = f"{into}_leaderboard", f"{into}_scores"
-    if leaderboard is not None:
-        _write(ws, lb_name, leaderboard.reset_index(drop=leaderboard.index.name is None), source)
+    board = None if leaderboard is None else leaderboard.reset_index(drop=leaderboard.index.name is None)
+    if board is not None:
+        _write(ws, lb_name, board, source)
     if scores is not None:
         _write(ws, sc_name, scores, source)
-    progress.finish()
     notes = _data_notes(data.report)
-    return ForecastRun(
+    fallback = list(getattr(fitted_auto, "fallback_series_", []))
+    if fallback:
+        notes.append(
+            f"{len(fallback):,} series too short to backtest got their group's model (e.g. {', '.join(fallback[:3])})"
+        )
+    metrics = _backtest_metrics(fitted_auto, data)
+    groups = getattr(fitted_auto, "group_choice_", None)
+    group_choice = [] if groups is None else groups.to_dict("records")
+    run = ForecastRun(
         table=into,
         leaderboard_table=lb_name,
         scores_table=sc_name,
@@ -194,11 +221,140 @@ def forecast_table(
         rows=len(forecast),
         series=len(data.ids),
         horizon=h,
-        leaderboard=[]
-        if leaderboard is None
-        else leaderboard.reset_index(drop=leaderboard.index.name is None).to_dict("records"),
+        leaderboard=[] if board is None else board.to_dict("records"),
         notes=notes,
+        backtest_metrics=metrics,
+        group_choice=group_choice,
     )
+    if track:
+        progress.start("logging the run to MLflow")
+        run.run_id = _log_run(
+            ws,
+            run,
+            data,
+            fitted_auto,
+            board,
+            tracking_uri,
+            {
+                "h": h,
+                "freq": data.freq.code,
+                "n_windows": n_windows,
+                "models": list(models) if models else "auto",
+                "hierarchy": "/".join(hierarchy) or None,
+                "exog": ",".join(exog) or None,
+                "reconcile": reconcile if hierarchy else None,
+                "holidays": holidays,
+                "events": events,
+                "level": ",".join(str(v) for v in level),
+                "fill": fill,
+            },
+        )
+    progress.finish()
+    return run
+
+
+def _auto_forecaster(
+    data: Any,
+    models: Sequence[str] | None,
+    h: int,
+    n_windows: int,
+    holidays: str | None,
+    events: pd.DataFrame | None,
+    n_jobs: int,
+) -> Any:
+    """The AutoForecaster of a table: the default candidates, or the ``models`` asked for."""
+    from mirae.forecast import (
+        AutoForecaster,
+        GlobalBoostForecaster,
+        SeasonalIndexForecaster,
+        StatisticalForecaster,
+    )
+    from mirae.forecast._statistical import SMOOTH_MODELS
+
+    settings: dict[str, Any] = {
+        "h": h,
+        "n_windows": n_windows,
+        "n_jobs": n_jobs,
+        "country": holidays,
+        "events": events,
+    }
+    if not models:
+        auto = AutoForecaster(**settings)
+        candidates = auto._candidates(data)
+        for c in candidates:
+            if isinstance(c, SeasonalIndexForecaster):
+                c.set_params(factors=tuple(data.exog))
+        return auto.set_params(forecasters=candidates)
+    unknown = [m for m in models if m not in (*SMOOTH_MODELS, "GlobalBoost", "SeasonalIndex")]
+    if unknown:
+        msg = (
+            f"unknown model(s) {unknown}; choose from {[*SMOOTH_MODELS, 'GlobalBoost', 'SeasonalIndex']} "
+            "(the seasonal-index method always runs)."
+        )
+        raise ConfigError(msg)
+    statistical = [m for m in models if m in SMOOTH_MODELS]
+    candidates: list[Any] = []
+    if statistical:
+        candidates.append(StatisticalForecaster(models=tuple(statistical), n_jobs=n_jobs))
+    candidates.append(SeasonalIndexForecaster(factors=tuple(data.exog)))
+    if "GlobalBoost" in models:
+        candidates.append(GlobalBoostForecaster(num_threads=n_jobs, country=holidays, events=events))
+    return AutoForecaster(forecasters=candidates, **settings)
+
+
+def _backtest_metrics(auto: Any, data: Any) -> dict[str, float]:
+    """Mean backtest metrics of the chosen ``forecast`` over the scored series."""
+    import numpy as np
+
+    from mirae.forecast import score_series
+
+    cv = getattr(auto, "backtest_", None)
+    if cv is None or "forecast" not in cv.columns:
+        return {}
+    base = auto.data_ if hasattr(auto, "data_") else data
+    train = base.interpolated()[["unique_id", "ds", "y"]]
+    first = cv.groupby("unique_id")["cutoff"].min()
+    scores = score_series(
+        cv, train.loc[train["ds"] <= train["unique_id"].map(first)], ["forecast"], base.season_length
+    )
+    means = scores.drop(columns=["unique_id", "model"]).mean()
+    return {f"backtest_{k}": float(v) for k, v in means.items() if np.isfinite(v)}
+
+
+def _log_run(
+    ws: Workspace,
+    run: ForecastRun,
+    data: Any,
+    auto: Any,
+    board: pd.DataFrame | None,
+    tracking_uri: str | None,
+    params: dict[str, Any],
+) -> str:
+    from mirae.track import Tracker
+
+    tracker = Tracker.for_workspace(ws.path, tracking_uri=tracking_uri)
+    lineage = {
+        "mirae.table": run.source_table,
+        "mirae.snapshot_id": run.source_snapshot,
+        "mirae.task": "forecast",
+        "mirae.output_table": run.table,
+        "mirae.output_snapshot_id": run.snapshot.snapshot_id,
+        "mirae.workspace": str(ws.path),
+    }
+    with tracker.start_run(
+        f"forecast:{run.table}", run_name=f"{data.target_col} of {run.source_table}", tags=lineage
+    ) as logger:
+        logger.log_params(
+            {**params, "table": run.source_table, "snapshot_id": run.source_snapshot, "series": run.series}
+        )
+        logger.log_metrics(run.backtest_metrics)
+        if board is not None:
+            logger.log_frame(board, "leaderboard")
+        groups = getattr(auto, "group_choice_", None)
+        if groups is not None:
+            logger.log_frame(groups, "group_choice")
+        logger.log_dict({"notes": run.notes}, "notes.json")
+        return str(logger.run_id)
 
 
 def _data_notes(report: dict[str, Any]) -> list[str]:
