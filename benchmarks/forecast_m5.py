@@ -93,15 +93,18 @@ def main() -> None:
     sf = StatsForecast(models=[SeasonalNaive(season_length=7, alias="fc")], freq="D", n_jobs=args.n_jobs)
     forecasts["seasonal_naive"] = sf.forecast(df=train_c[["unique_id", "ds", "y"]], h=H)
     times["seasonal_naive"] = time.perf_counter() - start
+    print(f"seasonal naive: {times['seasonal_naive']:.1f} s", flush=True)  # noqa: T201
 
     start = time.perf_counter()
     sf = StatsForecast(models=[AutoETS(season_length=7, alias="fc")], freq="D", n_jobs=args.n_jobs)
     forecasts["bottom_up_ets"] = sf.forecast(df=train_c[["unique_id", "ds", "y"]], h=H)
     times["bottom_up_ets"] = time.perf_counter() - start
+    print(f"bottom-up ETS: {times['bottom_up_ets']:.1f} s", flush=True)  # noqa: T201
 
     start = time.perf_counter()
     forecasts["mlforecast_lgbm"] = mlforecast_lgbm(train_c, test_c, args.n_jobs)
     times["mlforecast_lgbm"] = time.perf_counter() - start
+    print(f"mlforecast LightGBM: {times['mlforecast_lgbm']:.1f} s", flush=True)  # noqa: T201
 
     start = time.perf_counter()
     future = test.drop(columns=["sales"])
@@ -128,6 +131,7 @@ def main() -> None:
         r = np.nanmean([rmsse(g["y"], g["fc"], hist[k]) for k, g in res.groupby("unique_id")])
         results[name] = {"wrmsse": w, "rmsse_bottom": float(r), "seconds": times[name]}
         rows.append(f"| {name} | {w:.4f} | {r:.4f} | {times[name]:.1f} |")
+    results["mirae_group_choice"] = auto.group_choice_.to_dict("records")
     results["mirae_backtest_leaderboard"] = auto.leaderboard_[["model", "rmsse", "mase", "wins"]].to_dict(
         "records"
     )
@@ -135,6 +139,7 @@ def main() -> None:
     n = train_c["unique_id"].nunique()
     print(f"M5 CA_1, {n} items, h={H}, n_jobs={args.n_jobs}\n\n{table}")  # noqa: T201
     print(auto.leaderboard_.to_string())  # noqa: T201
+    print(auto.group_choice_.to_string())  # noqa: T201
     name = "forecast_m5" if args.sample is None else f"forecast_m5_sample{args.sample}"
     print(save(name, {"machine": machine(), "args": vars(args), "items": n, "results": results}))  # noqa: T201
 

@@ -100,6 +100,63 @@ def test_hierarchical_forecast_is_coherent(tourism: Workspace) -> None:
     )
 
 
+@pytest.mark.slow
+def test_forecast_with_prices_uses_them_and_logs_a_tracked_run(retail: Workspace) -> None:
+    from mirae.track import Tracker
+
+    hist = retail.to_pandas("retail")
+    # each product's last price, for the 4 weeks after the table's last week (fill='zero' carries
+    # products that stopped selling to that week)
+    last = hist.sort_values("week").groupby("stock_code").tail(1)
+    end = hist["week"].max()
+    future = pd.concat(
+        [last.assign(week=end + pd.Timedelta(weeks=k)) for k in range(1, 5)], ignore_index=True
+    )[["stock_code", "week", "avg_price"]]
+    retail.write("retail_prices_ahead", future)
+    run = forecast_table(
+        retail,
+        "retail",
+        id_col="stock_code",
+        time_col="week",
+        target_col="quantity",
+        h=4,
+        into="priced_fc",
+        fill="zero",
+        exog=("avg_price",),
+        future="retail_prices_ahead",
+        models=("ETS", "GlobalBoost"),
+        n_windows=2,
+    )
+    fc = retail.to_pandas("priced_fc")
+    assert {"ETS", "GlobalBoost", "SeasonalIndex", "Combination", "forecast"} <= set(fc.columns)
+    assert fc["forecast"].notna().all() and len(fc) == 24 * 4
+    assert run.group_choice and sum(g["series"] for g in run.group_choice) == 24
+    # one MLflow run, tied to the input snapshot and the output table
+    record = Tracker.for_workspace(retail.path).client.get_run(run.run_id)
+    assert record.data.tags["mirae.task"] == "forecast"
+    assert record.data.tags["mirae.snapshot_id"] == str(retail.history("retail")[-1].snapshot_id)
+    assert record.data.tags["mirae.output_table"] == "priced_fc"
+    assert record.data.params["exog"] == "avg_price" and record.data.params["h"] == "4"
+    assert record.data.metrics["backtest_mase"] == pytest.approx(run.backtest_metrics["backtest_mase"])
+    assert 0 < run.backtest_metrics["backtest_wape"] < 5
+
+
+def test_forecast_rejects_unknown_models(retail: Workspace) -> None:
+    with pytest.raises(ConfigError, match="unknown model.*Prophet.*GlobalBoost"):
+        forecast_table(
+            retail,
+            "retail",
+            id_col="stock_code",
+            time_col="week",
+            target_col="quantity",
+            h=4,
+            into="x",
+            fill="zero",
+            models=("Prophet",),
+        )
+    assert not retail.exists("x")
+
+
 def test_forecast_rejects_a_zero_horizon(retail: Workspace) -> None:
     with pytest.raises(ConfigError, match="horizon"):
         forecast_table(
@@ -162,12 +219,13 @@ def test_cli_forecast_and_simulate(tmp_path: Path) -> None:
         [
             "forecast", "retail", "--id", "stock_code", "--time", "week", "--target", "quantity",
             "--h", "4", "--into", "fc", "--fill", "zero", "--models", "ETS,SeasonalNaive",
-            "--windows", "2", "--workspace", str(ws), "--json",
+            "--windows", "2", "--holidays", "none", "--no-track", "--workspace", str(ws), "--json",
         ],
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     out = json.loads(result.stdout)
     assert out["table"] == "fc" and out["rows"] == 24 * 4 and out["leaderboard"]
+    assert out["run_id"] is None and out["group_choice"] and "backtest_mase" in out["backtest_metrics"]
     result = runner.invoke(
         app,
         [

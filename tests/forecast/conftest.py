@@ -63,3 +63,11 @@ def airline(shared_data: Path) -> pd.DataFrame:
     return pd.DataFrame(
         {"unique_id": "airline", "ds": pd.to_datetime(df["Date"]), "y": df["Passengers"].astype(float)}
     )
+
+
+@pytest.fixture(scope="session")
+def retail_sample() -> pd.DataFrame:
+    """The bundled weekly UCI Online Retail II sample: 24 products, ~2 years, with average prices."""
+    from mirae.service._demo import sample_path
+
+    return pd.read_csv(sample_path("retail_weekly.csv"), dtype={"stock_code": "str"}, parse_dates=["week"])

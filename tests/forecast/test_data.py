@@ -91,6 +91,32 @@ def test_gaps_need_an_explicit_fill_and_are_reported(walmart: pd.DataFrame) -> N
     assert missing.history["group"].notna().all()
 
 
+def test_filled_periods_carry_the_previous_exogenous_values(retail_sample: pd.DataFrame) -> None:
+    # product 22502 stops selling in September 2011: fill='zero' carries it to the table's last week,
+    # with its last known price (a backtest cut in those weeks needs the price as a known future value)
+    data = ForecastData.from_frame(
+        retail_sample,
+        id_col="stock_code",
+        time_col="week",
+        target_col="quantity",
+        fill="zero",
+        exog=["avg_price"],
+    )
+    stopped = data.history.loc[data.history["unique_id"] == "22502"]
+    last_price = (
+        retail_sample.loc[retail_sample["stock_code"] == "22502"].sort_values("week")["avg_price"].iloc[-1]
+    )
+    assert stopped["ds"].max() == retail_sample["week"].max()
+    tail = stopped.loc[stopped["ds"] > pd.Timestamp("2011-09-19")]
+    assert len(tail) == 11 and (tail["y"] == 0).all() and (tail["avg_price"] == last_price).all()
+    assert data.history["avg_price"].notna().all()
+    # a backtest whose cut-off falls in the filled weeks finds its future prices
+    from mirae.forecast import GlobalBoostForecaster, backtest
+
+    cv = backtest(GlobalBoostForecaster(n_estimators=10, country=None), data, h=4, n_windows=2)
+    assert cv["GlobalBoost"].notna().all()
+
+
 def test_non_numeric_and_negative_targets(walmart: pd.DataFrame) -> None:
     bad = walmart.astype({"Weekly_Sales": object})
     bad.loc[7, "Weekly_Sales"] = "n/a"

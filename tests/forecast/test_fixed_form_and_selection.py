@@ -140,7 +140,9 @@ def test_auto_selection_keeps_the_combination_unless_clearly_beaten(airline: pd.
 @pytest.mark.slow
 def test_auto_selection_on_retail_items_weighs_the_hierarchy(m5_items: pd.DataFrame) -> None:
     frame = m5_items.dropna(subset=["sell_price"]).copy()
-    frame.loc[frame["date"] > frame["date"].max() - pd.Timedelta(days=14), "sales"] = np.nan  # prices known ahead
+    frame.loc[frame["date"] > frame["date"].max() - pd.Timedelta(days=14), "sales"] = (
+        np.nan
+    )  # prices known ahead
     data = ForecastData.from_frame(
         frame,
         id_col="id",

@@ -368,7 +368,7 @@ def demo(
         f = result.forecast
         typer.echo(
             f"forecast {f.series} products x {f.horizon} weeks -> table '{f.table}' "
-            f"(best backtest model: {f.best_model}); see `mirae show {f.table}`"
+            f"(forecast by: {f.best_model}); see `mirae show {f.table}`"
         )
     typer.echo(f"Open the report: {result.tables[0].report}")
 

@@ -119,7 +119,9 @@ class ForecastData:
             linearly interpolated). Required when the data has gaps. With
             ``'zero'`` a series whose rows stop before the last period of the
             table (an item that stopped selling) is also filled with zeros up
-            to that period, so every forecast starts at the same date.
+            to that period, so every forecast starts at the same date. Exogenous
+            values of filled periods carry the series' previous value (its next
+            one before its first).
         negative : {'error', 'keep', 'zero'}
             Negative targets raise (default), are kept (returns, adjustments) or
             are set to zero.
@@ -164,7 +166,7 @@ class ForecastData:
         hist, fut = frame.loc[~after], frame.loc[after, [ID, TIME, *exog]]
         if future is not None:
             fut = _future_frame(future, id_col, time_col, exog)
-        hist, gaps = _fill_gaps(hist, frequency, fill, hierarchy, id_col)
+        hist, gaps = _fill_gaps(hist, frequency, fill, hierarchy, id_col, exog=tuple(exog))
         report: dict[str, object] = {"gaps_filled": gaps, "fill": fill, "negative_handled": 0}
         negatives = hist[TARGET] < 0
         if negatives.any():
@@ -347,7 +349,12 @@ def _future_frame(future: pd.DataFrame, id_col: str, time_col: str, exog: Sequen
 
 
 def _fill_gaps(
-    hist: pd.DataFrame, freq: Frequency, fill: Fill | None, hierarchy: tuple[str, ...], id_col: str
+    hist: pd.DataFrame,
+    freq: Frequency,
+    fill: Fill | None,
+    hierarchy: tuple[str, ...],
+    id_col: str,
+    exog: tuple[str, ...] = (),
 ) -> tuple[pd.DataFrame, dict[str, int]]:
     bounds = hist.groupby(ID)[TIME].agg(["min", "max"])
     if fill == "zero":  # no rows after a series' last sale means no sales up to the table's end
@@ -378,6 +385,11 @@ def _fill_gaps(
         raise GapError(msg)
     if fill == "zero":
         merged.loc[hole, TARGET] = 0.0
+    added = hole.to_numpy() & merged[list(exog)].isna().any(axis=1).to_numpy()
+    if exog and added.any():
+        # a filled period has no price or promotion of its own: carry the series' previous value
+        carried = merged.groupby(ID)[list(exog)].transform(lambda s: s.ffill().bfill())
+        merged.loc[added, list(exog)] = merged.loc[added, list(exog)].fillna(carried.loc[added])
     if hierarchy:
         merged[list(hierarchy)] = merged.groupby(ID)[list(hierarchy)].transform(lambda s: s.ffill().bfill())
     return merged, {str(k): int(v) for k, v in per_series.items()}

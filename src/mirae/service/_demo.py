@@ -159,7 +159,8 @@ def _forecast_demo(ws: Workspace, progress: Progress | None) -> DemoForecast:
         n_windows=2,
         progress=progress,
     )
-    best = min(run.leaderboard, key=lambda r: float(r["mase"]))["model"] if run.leaderboard else ""
+    chosen = {str(g["model"]) for g in run.group_choice}
+    best = ", ".join(sorted(chosen))
     return DemoForecast(
         table=run.table, series=run.series, horizon=run.horizon, rows=run.rows, best_model=str(best)
     )
