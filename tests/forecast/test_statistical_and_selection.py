@@ -50,9 +50,13 @@ def test_intermittent_series_get_the_croston_family(m5_data: ForecastData) -> No
     assert sf.series_group_.equals(groups)
     inter = fc["unique_id" if "unique_id" in fc else "id"].map(groups) == "intermittent"
     assert fc.loc[inter, ["Croston", "ADIDA", "IMAPA", "TSB"]].notna().all().all()
-    assert fc.loc[inter, "Naive"].isna().all()
     assert fc.loc[~inter, "Croston"].isna().all() and fc.loc[~inter, "Naive"].notna().all()
     assert (fc.loc[inter, ["Croston", "TSB"]] >= 0).all().all()
+    # the smooth models run on intermittent series too (seasonal: they span two weeks)
+    assert fc["Naive"].notna().all() and fc["SeasonalNaive"].notna().all()
+    only = StatisticalForecaster(models=["SeasonalNaive", "Naive"], smooth_intermittent=False).fit(m5_data)
+    fc_only = only.predict(7)
+    assert fc_only.loc[inter, "Naive"].isna().all() and fc_only.loc[inter, "Croston"].notna().all()
 
 
 def test_short_series_are_fitted_without_seasonality(m3_monthly: tuple[pd.DataFrame, pd.DataFrame]) -> None:

@@ -37,12 +37,12 @@ SMOOTH_MODELS = ("ETS", "ARIMA", "Theta", "CES", "SeasonalNaive", "Naive", "Hist
 INTERMITTENT_MODELS = ("Croston", "ADIDA", "IMAPA", "TSB")
 
 
-def _make_model(name: str, season_length: int) -> Any:
+def _make_model(name: str, season_length: int, ets_model: str = "ZZZ") -> Any:
     """A statsforecast model object for ``name`` (aliased so columns use mirae names)."""
     from statsforecast import models as m
 
     makers: dict[str, Any] = {
-        "ETS": lambda: m.AutoETS(season_length=season_length, alias="ETS"),
+        "ETS": lambda: m.AutoETS(season_length=season_length, model=ets_model, alias="ETS"),
         "ARIMA": lambda: m.AutoARIMA(season_length=season_length, alias="ARIMA"),
         "Theta": lambda: m.AutoTheta(season_length=season_length, alias="Theta"),
         "CES": lambda: m.AutoCES(season_length=season_length, alias="CES"),
@@ -108,14 +108,24 @@ class StatisticalForecaster(Forecaster):
         Models for intermittent series among ``Croston``, ``ADIDA``, ``IMAPA``, ``TSB``.
     intermittent_threshold : float
         Share of zeros from which a series is intermittent.
+    smooth_intermittent : bool
+        Fit the smooth models on intermittent series too (seasonal when they
+        span two cycles), beside the Croston family. Item by item the
+        Croston family is often as good, but its flat forecasts add up to
+        totals without the weekly or yearly pattern: on the M5 CA_1 store,
+        forecasting its intermittent items by Croston-family means instead
+        of the global model gave WRMSSE 0.653 against 0.561.
     season_length : int, optional
         Default: from the frequency (7 daily, 52 weekly, 12 monthly, 4 quarterly).
     min_length : int, optional
         Series shorter than this are fitted without seasonality; default two cycles.
     max_history : int, optional
         Fit on only the latest ``max_history`` periods of each series (all by
-        default). Long daily histories cost time and add little to models of
-        the weekly cycle and the recent level.
+        default).
+    ets_model : str
+        Forms AutoETS searches, as error/trend/season letters (``Z`` any,
+        ``A`` additive, ``M`` multiplicative, ``N`` none): ``'ZZZ'`` (all,
+        default), ``'ANA'`` (level and additive season, no trend).
     fallback : str
         Model used when another fails on a series.
     n_jobs : int
@@ -157,9 +167,11 @@ class StatisticalForecaster(Forecaster):
         models: Sequence[str] = ("ETS", "ARIMA", "Theta", "SeasonalNaive"),
         intermittent_models: Sequence[str] = INTERMITTENT_MODELS,
         intermittent_threshold: float = 0.5,
+        smooth_intermittent: bool = True,
         season_length: int | None = None,
         min_length: int | None = None,
         max_history: int | None = None,
+        ets_model: str = "ZZZ",
         fallback: str = "Naive",
         n_jobs: int = 1,
         refit: Literal["parameters", "full", "none"] | bool = "parameters",
@@ -167,9 +179,11 @@ class StatisticalForecaster(Forecaster):
         self.models = models
         self.intermittent_models = intermittent_models
         self.intermittent_threshold = intermittent_threshold
+        self.smooth_intermittent = smooth_intermittent
         self.season_length = season_length
         self.min_length = min_length
         self.max_history = max_history
+        self.ets_model = ets_model
         self.fallback = fallback
         self.n_jobs = n_jobs
         self.refit = refit
@@ -190,6 +204,10 @@ class StatisticalForecaster(Forecaster):
             raise ConfigError(msg)
         if not 0 < self.intermittent_threshold <= 1:
             msg = f"intermittent_threshold must be in (0, 1]; got {self.intermittent_threshold}."
+            raise ConfigError(msg)
+        form = str(self.ets_model).upper()
+        if len(form) != 3 or form[0] not in "ZAM" or form[1] not in "ZANM" or form[2] not in "ZANM":
+            msg = f"ets_model must be three letters error/trend/season from Z, A, M, N (e.g. 'ZZZ', 'ANA'); got {self.ets_model!r}."
             raise ConfigError(msg)
         if self.max_history is not None and self.max_history < 2:
             msg = f"max_history must be at least 2 periods (or None for all); got {self.max_history}."
@@ -225,18 +243,21 @@ class StatisticalForecaster(Forecaster):
         self.history_ = hist
         self._fit_models(data.freq.offset)
 
-    def _specs(self) -> list[tuple[str, int, list[Any]]]:
-        """(group, season length, models) of every group present."""
-        specs = []
-        if (self.series_group_ == "regular").any():
-            specs.append(
-                ("regular", self.season_length_, [_make_model(m, self.season_length_) for m in self.models])
-            )
-        if (self.series_group_ == "short").any():
-            specs.append(("short", 1, [_make_model(m, 1) for m in self.models]))
-        if (self.series_group_ == "intermittent").any():
-            specs.append(("intermittent", 1, [_make_model(m, 1) for m in self.intermittent_models]))
-        return specs
+    def _specs(self) -> list[tuple[int, list[Any], pd.Index]]:
+        """(season length, models, series ids) of every group of series present."""
+        groups, m = self.series_group_, self.season_length_
+        lengths = self.history_.groupby("unique_id").size().reindex(groups.index)
+        smooth = list(self.models)
+        sparse = [*(smooth if self.smooth_intermittent else []), *self.intermittent_models]
+        specs = [
+            (m, smooth, groups.index[groups == "regular"]),
+            (1, smooth, groups.index[groups == "short"]),
+            (m, sparse, groups.index[(groups == "intermittent") & (lengths >= 2 * m)]),
+            (1, sparse, groups.index[(groups == "intermittent") & (lengths < 2 * m)]),
+        ]
+        return [
+            (season, [_make_model(n, season) for n in names], ids) for season, names, ids in specs if len(ids)
+        ]
 
     def _fit_models(self, offset: str) -> None:
         from statsforecast import StatsForecast
@@ -244,8 +265,7 @@ class StatisticalForecaster(Forecaster):
         self.fitted_: dict[str, list[Any]] = {}
         self.engines_: list[Any] = []
         self.season_of_: dict[str, int] = {}
-        for group, season, models in self._specs():
-            ids = self.series_group_.index[self.series_group_ == group]
+        for season, models, ids in self._specs():
             hist = self.history_.loc[self.history_["unique_id"].isin(set(ids))]
             sf = StatsForecast(
                 models=models,
@@ -346,18 +366,21 @@ def cross_validate(
     )
     if not forecaster.intermittent_models:
         groups = groups.replace("intermittent", "regular")
+    lengths = first_train.groupby("unique_id").size().reindex(groups.index)
+    smooth = list(forecaster.models)
+    sparse = [*(smooth if forecaster.smooth_intermittent else []), *forecaster.intermittent_models]
+    specs = [
+        (season, smooth, groups.index[groups == "regular"]),
+        (1, smooth, groups.index[groups == "short"]),
+        (season, sparse, groups.index[(groups == "intermittent") & (lengths >= 2 * season)]),
+        (1, sparse, groups.index[(groups == "intermittent") & (lengths < 2 * season)]),
+    ]
     parts = []
-    for group, names in (
-        ("regular", forecaster.models),
-        ("short", forecaster.models),
-        ("intermittent", forecaster.intermittent_models),
-    ):
-        ids = groups.index[groups == group]
+    for sl, names, ids in specs:
         if len(ids) == 0:
             continue
-        sl = season if group == "regular" else 1
         sf = StatsForecast(
-            models=[_make_model(m, sl) for m in names],
+            models=[_make_model(m, sl, forecaster.ets_model) for m in names],
             freq=data.freq.offset,
             n_jobs=forecaster.n_jobs,
             fallback_model=_make_model(forecaster.fallback, 1),
@@ -367,7 +390,8 @@ def cross_validate(
             df=hist.loc[hist["unique_id"].isin(set(ids))],
             n_windows=n_windows,
             step_size=step_size,
-            refit=forecaster._refit_mode != "none" or group == "intermittent",
+            # the Croston family cannot update a fitted state, so its groups refit per window
+            refit=forecaster._refit_mode != "none" or any(n in INTERMITTENT_MODELS for n in names),
         )
         parts.append(part)
     cv = pd.concat(parts, ignore_index=True)
