@@ -182,3 +182,14 @@ def test_auto_selection_on_retail_items_weighs_the_hierarchy(m5_items: pd.DataFr
     for item, g in fc.groupby("id"):
         chosen = groups.loc[auto.series_group_[item], "model"]
         np.testing.assert_allclose(g["forecast"], g[chosen], rtol=1e-9)
+
+
+def test_ets_model_limits_the_forms_searched(airline: pd.DataFrame) -> None:
+    from mirae.errors import ConfigError
+
+    fitted = StatisticalForecaster(models=["ETS"], ets_model="ANA").fit(airline)
+    assert fitted.fitted_["airline"][0].model_["components"][:3] == "ANA"
+    searched = StatisticalForecaster(models=["ETS"]).fit(airline)
+    assert searched.fitted_["airline"][0].model_["components"][:3] != "ANA"  # multiplicative fits better
+    with pytest.raises(ConfigError, match="ets_model"):
+        StatisticalForecaster(ets_model="XYZ").fit(airline)

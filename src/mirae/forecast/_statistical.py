@@ -256,7 +256,9 @@ class StatisticalForecaster(Forecaster):
             (1, sparse, groups.index[(groups == "intermittent") & (lengths < 2 * m)]),
         ]
         return [
-            (season, [_make_model(n, season) for n in names], ids) for season, names, ids in specs if len(ids)
+            (season, [_make_model(n, season, self.ets_model) for n in names], ids)
+            for season, names, ids in specs
+            if len(ids)
         ]
 
     def _fit_models(self, offset: str) -> None:
