@@ -30,7 +30,7 @@ windows. Standard deviations use ``ddof=1``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import ClassVar, Literal, cast
+from typing import Any, ClassVar, Literal, cast
 
 import numpy as np
 import pandas as pd
@@ -227,8 +227,8 @@ class SeasonalIndexForecaster(Forecaster):
         hist = data.interpolated()
         groups = self._groups(data)
         hist = hist.assign(group=hist["unique_id"].map(groups))
-        agg = hist.groupby(["group", "ds"], as_index=False)["y"].sum().sort_values(["group", "ds"])
-        agg = agg.reset_index(drop=True)
+        summed = hist.groupby(["group", "ds"], as_index=False)["y"].sum()
+        agg = pd.DataFrame(summed).sort_values(["group", "ds"]).reset_index(drop=True)
         comp = _components_by_group(
             agg["y"],
             agg["group"],
@@ -343,7 +343,7 @@ def _components_by_group(
     )
     a = actual.astype(float)
 
-    def rolling(values: pd.Series, window: int, min_periods: int) -> pd.core.window.rolling.RollingGroupby:
+    def rolling(values: pd.Series, window: int, min_periods: int) -> Any:
         return values.groupby(groups.to_numpy(), sort=False).rolling(
             window, center=center, min_periods=min_periods
         )

@@ -225,7 +225,9 @@ class StatisticalForecaster(Forecaster):
 
     @property
     def _refit_mode(self) -> str:
-        return {True: "full", False: "none"}.get(self.refit, self.refit)  # type: ignore[call-overload, no-any-return]
+        if isinstance(self.refit, bool):
+            return "full" if self.refit else "none"
+        return str(self.refit)
 
     def _fit(self, data: ForecastData) -> None:
         self._check_settings()

@@ -280,11 +280,11 @@ def _auto_forecaster(
     }
     if not models:
         auto = AutoForecaster(**settings)
-        candidates = auto._candidates(data)
-        for c in candidates:
+        defaults = auto._candidates(data)
+        for c in defaults:
             if isinstance(c, SeasonalIndexForecaster):
                 c.set_params(factors=tuple(data.exog))
-        return auto.set_params(forecasters=candidates)
+        return auto.set_params(forecasters=defaults)
     unknown = [m for m in models if m not in (*SMOOTH_MODELS, "GlobalBoost", "SeasonalIndex")]
     if unknown:
         msg = (
