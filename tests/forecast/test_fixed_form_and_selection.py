@@ -69,6 +69,26 @@ def test_fixed_form_backtest_estimates_at_the_first_cut_and_updates_state(
     )
 
 
+def test_processes_give_the_same_fit_and_backtest_as_one(
+    quarterly: tuple[pd.DataFrame, pd.DataFrame],
+) -> None:
+    frame, _ = quarterly
+    # one series too short for two seasonal cycles, so two groups are spread over the processes
+    frame = pd.concat(
+        [frame, frame.loc[frame["unique_id"] == frame["unique_id"].iloc[0]].head(6).assign(unique_id="short")]
+    )
+    runs = []
+    for n_jobs in (1, 2):
+        model = StatisticalForecaster(models=["ETS", "Theta", "SeasonalNaive"], n_jobs=n_jobs).fit(frame)
+        cv = model._fitted_backtest(model.data_, h=4, n_windows=2, step_size=4, min_train=4)
+        runs.append(
+            (model.predict(4, level=[80]).sort_values(["unique_id", "ds"]).reset_index(drop=True), cv)
+        )
+    assert set(runs[1][0]["unique_id"]) == set(frame["unique_id"])
+    pd.testing.assert_frame_equal(runs[0][0], runs[1][0])
+    pd.testing.assert_frame_equal(runs[0][1], runs[1][1])
+
+
 def test_refit_setting_is_validated(quarterly: tuple[pd.DataFrame, pd.DataFrame]) -> None:
     from mirae.errors import ConfigError
 

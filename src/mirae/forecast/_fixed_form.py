@@ -27,10 +27,13 @@ backtest costs about 4 % of the fit it evaluates; the full re-search about
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from mirae.forecast._pool import CHUNKS_PER_JOB, balanced_chunks, run_chunks
 
 __all__ = ["fixed_form_backtest", "fixed_form_model"]
 
@@ -201,16 +204,11 @@ def fixed_form_backtest(
         least = max(min_train, 2 * season) if season > 1 else min_train
         items.append((str(uid), frame["y"].to_numpy(dtype=float), frame["ds"].to_numpy(), forms, least))
     settings = {"h": h, "n_windows": n_windows, "step_size": step_size}
-    if n_jobs > 1 and len(items) > 1:
-        from joblib import Parallel, delayed
-
-        # many small chunks, longest series first, so uneven fit times even out
-        items.sort(key=lambda it: -len(it[1]))
-        chunks = [items[i :: n_jobs * 4] for i in range(n_jobs * 4)]
-        results = Parallel(n_jobs=n_jobs)(delayed(_chunk)(c, fallback, settings) for c in chunks if c)
-        parts = [p for r in results for p in r]
-    else:
-        parts = _chunk(items, fallback, settings)
+    chunks = balanced_chunks(
+        items, [len(it[1]) for it in items], n_jobs * CHUNKS_PER_JOB if n_jobs > 1 else 1
+    )
+    results = run_chunks(partial(_chunk, fallback=fallback, settings=settings), chunks, n_jobs)
+    parts = [p for r in results for p in r]
     if not parts:
         return pd.DataFrame(columns=columns)
     out = pd.concat(parts, ignore_index=True)

@@ -22,6 +22,7 @@ reuse each series' chosen form (see :mod:`mirae.forecast._fixed_form`).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from typing import Any, ClassVar, Literal
 
 import numpy as np
@@ -30,6 +31,7 @@ import pandas as pd
 from mirae.errors import ConfigError
 from mirae.forecast._base import Forecaster
 from mirae.forecast._data import ForecastData
+from mirae.forecast._pool import CHUNKS_PER_JOB, balanced_chunks, run_chunks
 
 __all__ = ["INTERMITTENT_MODELS", "SMOOTH_MODELS", "StatisticalForecaster", "classify_series"]
 
@@ -264,20 +266,18 @@ class StatisticalForecaster(Forecaster):
         ]
 
     def _fit_models(self, offset: str) -> None:
-        from statsforecast import StatsForecast
-
         self.fitted_: dict[str, list[Any]] = {}
         self.engines_: list[Any] = []
         self.season_of_: dict[str, int] = {}
+        lengths = self.history_.groupby("unique_id").size()
+        jobs = []
         for season, models, ids in self._specs():
-            hist = self.history_.loc[self.history_["unique_id"].isin(set(ids))]
-            sf = StatsForecast(
-                models=models,
-                freq=offset,
-                n_jobs=self.n_jobs,
-                fallback_model=_make_model(self.fallback, 1),
-            )
-            sf.fit(df=hist)
+            n_chunks = self.n_jobs * CHUNKS_PER_JOB if self.n_jobs > 1 else 1
+            for chunk in balanced_chunks(list(ids), lengths.reindex(ids).tolist(), n_chunks):
+                hist = self.history_.loc[self.history_["unique_id"].isin(set(chunk))]
+                jobs.append((season, hist, models))
+        fit = partial(_fit_engine, offset=offset, fallback=self.fallback)
+        for (season, _, _), sf in zip(jobs, run_chunks(fit, jobs, self.n_jobs), strict=True):
             for uid, row in zip(sf.uids, sf.fitted_, strict=True):
                 self.fitted_[str(uid)] = list(row)
                 self.season_of_[str(uid)] = season
@@ -318,6 +318,15 @@ class StatisticalForecaster(Forecaster):
                 if c not in merged.columns:
                     merged[c] = np.nan
         return merged
+
+
+def _fit_engine(job: tuple[int, pd.DataFrame, list[Any]], *, offset: str, fallback: str) -> Any:
+    """A fitted single-process ``StatsForecast`` for one chunk of series of one group."""
+    from statsforecast import StatsForecast
+
+    _, hist, models = job
+    sf = StatsForecast(models=models, freq=offset, n_jobs=1, fallback_model=_make_model(fallback, 1))
+    return sf.fit(df=hist)
 
 
 def _with_levels(alias: str, level: Sequence[int]) -> list[str]:

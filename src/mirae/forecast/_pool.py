@@ -1,0 +1,49 @@
+"""Per-series work spread over processes in balanced chunks.
+
+statsforecast's own ``n_jobs`` cuts the series into ``n_jobs`` contiguous
+blocks, so one block of long or hard series finishes last while the other
+processes wait (on 100 M3 quarterly series the two halves differ by 14 %).
+Here series are dealt, longest first, round-robin into several chunks per
+process, and the chunks run on a pool of forked workers: forked workers
+start with statsforecast imported and its numba code compiled, where a
+fresh interpreter (joblib's default) spends ~2 s on imports and compilation
+before its first series.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any, TypeVar
+
+__all__ = ["balanced_chunks", "run_chunks"]
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+#: chunks per process: enough to even out uneven series, few enough to keep per-chunk overhead small
+CHUNKS_PER_JOB = 4
+
+
+def balanced_chunks(items: Sequence[T], sizes: Sequence[int], n_chunks: int) -> list[list[T]]:
+    """Deal ``items`` into at most ``n_chunks`` lists, largest ``sizes`` first, round-robin.
+
+    Examples
+    --------
+    >>> balanced_chunks(["a", "b", "c", "d"], [1, 4, 2, 3], 2)
+    [['b', 'c'], ['d', 'a']]
+    """
+    order = sorted(range(len(items)), key=lambda i: -sizes[i])
+    n = max(1, min(n_chunks, len(items)))
+    return [[items[i] for i in order[k::n]] for k in range(n) if order[k::n]]
+
+
+def run_chunks(func: Callable[[T], R], chunks: Sequence[T], n_jobs: int) -> list[R]:
+    """``[func(c) for c in chunks]``, on ``n_jobs`` processes when more than one."""
+    if n_jobs <= 1 or len(chunks) <= 1:
+        return [func(c) for c in chunks]
+    methods = multiprocessing.get_all_start_methods()
+    context: Any = multiprocessing.get_context("fork" if "fork" in methods else None)
+    with ProcessPoolExecutor(max_workers=min(n_jobs, len(chunks)), mp_context=context) as pool:
+        return list(pool.map(func, chunks))
