@@ -109,6 +109,21 @@ def test_wrmsse_weights_levels_by_dollar_sales() -> None:
     assert units == pytest.approx((2 * total + 6 / 14) / 3)
 
 
+def test_wrmsse_keeps_items_with_a_missing_hierarchy_value_as_their_own_node() -> None:
+    train = pd.DataFrame({"unique_id": ["a"] * 3 + ["b"] * 3, "ds": [1, 2, 3] * 2, "y": [1.0, 2, 3, 2, 2, 4]})
+    actual = pd.DataFrame({"unique_id": ["a", "b"], "ds": [4, 4], "y": [4.0, 4.0]})
+    fcst = pd.DataFrame({"unique_id": ["a", "b"], "ds": [4, 4], "m": [5.0, 4.0]})
+    missing = wrmsse(
+        actual, fcst, train, model="m", statics=pd.DataFrame({"g": ["G", None]}, index=["a", "b"])
+    )
+    named = wrmsse(
+        actual, fcst, train, model="m", statics=pd.DataFrame({"g": ["G", "other"]}, index=["a", "b"])
+    )
+    assert missing == pytest.approx(named)
+    # level g has nodes G (only a: error 1, scale 1) and b's own (error 0); unit weights 6/14 and 8/14
+    assert named == pytest.approx((np.sqrt(1 / 5) + 6 / 14 + 6 / 14) / 3)
+
+
 def test_public_api_is_pinned() -> None:
     assert sorted(fc_pkg.__all__) == sorted(
         [

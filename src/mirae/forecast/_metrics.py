@@ -233,8 +233,8 @@ def wrmsse(
     total = 0.0
     for keys in levels:
         keys = list(keys)
-        grp_act = act.assign(_k=_key(act, keys)).groupby(["_k", "ds"])[["y", model]].sum().reset_index()
-        grp_tr = tr.assign(_k=_key(tr, keys)).groupby(["_k", "ds"])[["y", "w"]].sum().reset_index()
+        grp_act = _level_sums(act, keys, ["y", model])
+        grp_tr = _level_sums(tr, keys, ["y", "w"])
         weights = grp_tr.groupby("_k")["w"].sum()
         weights = weights / weights.sum() if weights.sum() > 0 else weights * 0 + 1 / len(weights)
         hist = {k: g.sort_values("ds")["y"].to_numpy() for k, g in grp_tr.groupby("_k")}
@@ -248,7 +248,16 @@ def wrmsse(
     return float(total / len(levels))
 
 
+def _level_sums(frame: pd.DataFrame, keys: list[str], values: list[str]) -> pd.DataFrame:
+    """``values`` summed per node of the level ``keys`` and period; the node's name in ``_k``."""
+    out = frame.groupby([*keys, "ds"], sort=True, dropna=False)[values].sum().reset_index()
+    out["_k"] = _key(out, keys)
+    return out
+
+
 def _key(frame: pd.DataFrame, keys: list[str]) -> pd.Series:
+    """Node names of a level: its key columns joined by ``/`` (``total`` for the top)."""
     if not keys:
         return pd.Series("total", index=frame.index)
-    return frame[keys].astype(str).agg("/".join, axis=1)
+    parts = [frame[k].astype(str) for k in keys]
+    return parts[0].str.cat(parts[1:], sep="/") if len(parts) > 1 else parts[0]
