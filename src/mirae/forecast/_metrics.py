@@ -260,4 +260,4 @@ def _key(frame: pd.DataFrame, keys: list[str]) -> pd.Series:
     if not keys:
         return pd.Series("total", index=frame.index)
     parts = [frame[k].astype(str) for k in keys]
-    return parts[0].str.cat(parts[1:], sep="/") if len(parts) > 1 else parts[0]
+    return parts[0].str.cat(pd.concat(parts[1:], axis=1), sep="/") if len(parts) > 1 else parts[0]
