@@ -249,20 +249,10 @@ class StatisticalForecaster(Forecaster):
 
     def _specs(self) -> list[tuple[int, list[Any], pd.Index]]:
         """(season length, models, series ids) of every group of series present."""
-        groups, m = self.series_group_, self.season_length_
-        lengths = self.history_.groupby("unique_id").size().reindex(groups.index)
-        smooth = list(self.models)
-        sparse = [*(smooth if self.smooth_intermittent else []), *self.intermittent_models]
-        specs = [
-            (m, smooth, groups.index[groups == "regular"]),
-            (1, smooth, groups.index[groups == "short"]),
-            (m, sparse, groups.index[(groups == "intermittent") & (lengths >= 2 * m)]),
-            (1, sparse, groups.index[(groups == "intermittent") & (lengths < 2 * m)]),
-        ]
+        specs = _group_specs(self, self.series_group_, self.history_, self.season_length_)
         return [
             (season, [_make_model(n, season, self.ets_model) for n in names], ids)
             for season, names, ids in specs
-            if len(ids)
         ]
 
     def _fit_models(self, offset: str) -> None:
@@ -318,6 +308,28 @@ class StatisticalForecaster(Forecaster):
                 if c not in merged.columns:
                     merged[c] = np.nan
         return merged
+
+
+def _group_specs(
+    forecaster: StatisticalForecaster, groups: pd.Series, history: pd.DataFrame, season: int
+) -> list[tuple[int, list[str], pd.Index]]:
+    """(season length, model names, series ids) of every non-empty group of series.
+
+    Regular series get the smooth models with the season, short ones without
+    it; intermittent ones the Croston family (and the smooth models when
+    ``smooth_intermittent``), seasonal only with two cycles of history.
+    """
+    lengths = history.groupby("unique_id").size().reindex(groups.index)
+    smooth = list(forecaster.models)
+    sparse = [*(smooth if forecaster.smooth_intermittent else []), *forecaster.intermittent_models]
+    sparse_ids = groups == "intermittent"
+    specs = [
+        (season, smooth, groups.index[groups == "regular"]),
+        (1, smooth, groups.index[groups == "short"]),
+        (season, sparse, groups.index[sparse_ids & (lengths >= 2 * season)]),
+        (1, sparse, groups.index[sparse_ids & (lengths < 2 * season)]),
+    ]
+    return [(sl, names, ids) for sl, names, ids in specs if len(ids)]
 
 
 def _fit_engine(job: tuple[int, pd.DataFrame, list[Any]], *, offset: str, fallback: str) -> Any:
@@ -379,19 +391,8 @@ def cross_validate(
     )
     if not forecaster.intermittent_models:
         groups = groups.replace("intermittent", "regular")
-    lengths = first_train.groupby("unique_id").size().reindex(groups.index)
-    smooth = list(forecaster.models)
-    sparse = [*(smooth if forecaster.smooth_intermittent else []), *forecaster.intermittent_models]
-    specs = [
-        (season, smooth, groups.index[groups == "regular"]),
-        (1, smooth, groups.index[groups == "short"]),
-        (season, sparse, groups.index[(groups == "intermittent") & (lengths >= 2 * season)]),
-        (1, sparse, groups.index[(groups == "intermittent") & (lengths < 2 * season)]),
-    ]
     parts = []
-    for sl, names, ids in specs:
-        if len(ids) == 0:
-            continue
+    for sl, names, ids in _group_specs(forecaster, groups, first_train, season):
         sf = StatsForecast(
             models=[_make_model(m, sl, forecaster.ets_model) for m in names],
             freq=data.freq.offset,
