@@ -80,36 +80,16 @@ def seasonal_index_components(
     >>> c["trend"].round(2).tolist()[2:]
     [14.0, 14.33, 13.33]
     """
-    for name, w in (("trend_window", trend_window), ("volatility_window", volatility_window)):
-        if w < 1:
-            msg = f"{name} must be >= 1; got {w}."
-            raise ConfigError(msg)
-    if smoothing_window < 1:
-        msg = f"smoothing_window must be >= 1; got {smoothing_window}."
-        raise ConfigError(msg)
-    if index_from not in ("refined", "actual"):
-        msg = f"index_from must be 'refined' or 'actual'; got {index_from!r}."
-        raise ConfigError(msg)
-    a = actual.astype(float)
-    trend = a.rolling(trend_window, center=center, min_periods=trend_window).mean()
-    vol = trend.rolling(volatility_window, center=center, min_periods=max(volatility_window, 2)).std()
-    lower, upper = trend - vol, trend + vol
-    refined = a.clip(lower=lower, upper=upper)  # NaN bounds leave the value unclipped
-    smoothed = refined.rolling(smoothing_window, center=center, min_periods=smoothing_window).mean()
-    numerator = refined if index_from == "refined" else a
-    index = numerator / smoothed.where(smoothed != 0)
-    return pd.DataFrame(
-        {
-            "actual": a,
-            "trend": trend,
-            "volatility": vol,
-            "lower": lower,
-            "upper": upper,
-            "refined": refined,
-            "smoothed": smoothed,
-            "index": index,
-        }
+    frame = _components_by_group(
+        actual,
+        pd.Series(0, index=actual.index),
+        trend_window=trend_window,
+        volatility_window=volatility_window,
+        smoothing_window=smoothing_window,
+        center=center,
+        index_from=index_from,
     )
+    return frame.set_axis(actual.index)
 
 
 class SeasonalIndexForecaster(Forecaster):
@@ -333,14 +313,17 @@ def _components_by_group(
     index_from: str,
 ) -> pd.DataFrame:
     """:func:`seasonal_index_components` of every group at once (rows sorted by group and time)."""
-    seasonal_index_components(  # validates the settings on an empty series
-        actual.iloc[:0],
-        trend_window=trend_window,
-        volatility_window=volatility_window,
-        smoothing_window=smoothing_window,
-        center=center,
-        index_from=index_from,  # type: ignore[arg-type]
-    )
+    for name, w in (
+        ("trend_window", trend_window),
+        ("volatility_window", volatility_window),
+        ("smoothing_window", smoothing_window),
+    ):
+        if w < 1:
+            msg = f"{name} must be >= 1; got {w}."
+            raise ConfigError(msg)
+    if index_from not in ("refined", "actual"):
+        msg = f"index_from must be 'refined' or 'actual'; got {index_from!r}."
+        raise ConfigError(msg)
     a = actual.astype(float)
 
     def rolling(values: pd.Series, window: int, min_periods: int) -> Any:
