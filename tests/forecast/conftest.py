@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+
+from mirae.forecast import ForecastData
 
 
 @pytest.fixture(scope="session")
@@ -54,6 +57,25 @@ def m5_items(shared_data: Path) -> pd.DataFrame:
     long = long.merge(prices, on=["item_id", "wm_yr_wk"], how="left")
     long["date"] = pd.to_datetime(long["date"])
     return long.drop(columns=["d"]).sort_values(["id", "date"]).reset_index(drop=True)
+
+
+@pytest.fixture(scope="session")
+def m5_priced(m5_items: pd.DataFrame) -> Callable[[int], ForecastData]:
+    """The M5 items as forecast input, given how many of the last days' sales to hide (prices known ahead)."""
+
+    def make(hidden_days: int) -> ForecastData:
+        frame = m5_items.dropna(subset=["sell_price"]).copy()
+        frame.loc[frame["date"] > frame["date"].max() - pd.Timedelta(days=hidden_days), "sales"] = np.nan
+        return ForecastData.from_frame(
+            frame,
+            id_col="id",
+            time_col="date",
+            target_col="sales",
+            hierarchy=["cat_id", "dept_id"],
+            exog=["sell_price"],
+        )
+
+    return make
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
@@ -22,18 +23,9 @@ from mirae.forecast import (
 
 
 @pytest.fixture(scope="module")
-def m5_data(m5_items: pd.DataFrame) -> ForecastData:
+def m5_data(m5_priced: Callable[[int], ForecastData]) -> ForecastData:
     """24 items with sell prices; the last 28 days' sales are hidden, their prices known ahead."""
-    frame = m5_items.dropna(subset=["sell_price"]).copy()
-    frame.loc[frame["date"] > frame["date"].max() - pd.Timedelta(days=28), "sales"] = np.nan
-    return ForecastData.from_frame(
-        frame,
-        id_col="id",
-        time_col="date",
-        target_col="sales",
-        hierarchy=["cat_id", "dept_id"],
-        exog=["sell_price"],
-    )
+    return m5_priced(28)
 
 
 def _dates(values: pd.Series) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -158,19 +159,10 @@ def test_auto_selection_keeps_the_combination_unless_clearly_beaten(airline: pd.
 
 
 @pytest.mark.slow
-def test_auto_selection_on_retail_items_weighs_the_hierarchy(m5_items: pd.DataFrame) -> None:
-    frame = m5_items.dropna(subset=["sell_price"]).copy()
-    frame.loc[frame["date"] > frame["date"].max() - pd.Timedelta(days=14), "sales"] = (
-        np.nan
-    )  # prices known ahead
-    data = ForecastData.from_frame(
-        frame,
-        id_col="id",
-        time_col="date",
-        target_col="sales",
-        hierarchy=["cat_id", "dept_id"],
-        exog=["sell_price"],
-    )
+def test_auto_selection_on_retail_items_weighs_the_hierarchy(
+    m5_priced: Callable[[int], ForecastData],
+) -> None:
+    data = m5_priced(14)
     h = 14
     auto = AutoForecaster(
         forecasters=[
