@@ -45,6 +45,7 @@ def test_lake_public_names_are_pinned() -> None:
         "profile",
         "quality",
         "read_source",
+        "writer_lock",
     ]
     for name in mirae.lake.__all__:
         assert getattr(mirae.lake, name) is not None

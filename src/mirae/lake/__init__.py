@@ -22,6 +22,7 @@ __all__ = [
     "profile",
     "quality",
     "read_source",
+    "writer_lock",
 ]
 
 _WHERE = {
@@ -38,9 +39,11 @@ _WHERE = {
     "load_checks": "mirae.lake._checks",
     "Profile": "mirae.lake._profile",
     "profile": "mirae.lake._profile",
+    "writer_lock": "mirae.lake._catalog",
 }
 
 if TYPE_CHECKING:
+    from mirae.lake._catalog import writer_lock
     from mirae.lake._checks import Check, load_checks
     from mirae.lake._info import ColumnInfo, SnapshotInfo, TableInfo
     from mirae.lake._ingest import IngestResult, SourceData, read_source

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mirae.errors import ConfigError, WorkspaceError
+from mirae.lake._locations import PREFIX, ROOT_PROPERTY
 
 if TYPE_CHECKING:
     from pyiceberg.catalog.sql import SqlCatalog
@@ -50,7 +51,10 @@ def open_catalog(root: Path) -> SqlCatalog:
         catalog = SqlCatalog(
             "mirae",
             uri=f"sqlite:///{root / CATALOG_FILE}?timeout=60",
-            warehouse=f"file://{warehouse}",
+            # locations are stored relative to the workspace (see _fileio): a copied or
+            # moved workspace reads and writes its own files
+            warehouse=f"{PREFIX}{WAREHOUSE_DIR}",
+            **{"py-io-impl": "mirae.lake._fileio.WorkspaceFileIO", ROOT_PROPERTY: str(root)},
         )
         try:
             catalog.create_namespace(NAMESPACE)
@@ -87,13 +91,6 @@ def _lock_for(root: Path) -> Any:
     if root not in _LOCKS:
         _LOCKS[root] = FileLock(str(root / LOCK_FILE), timeout=LOCK_TIMEOUT)
     return _LOCKS[root]
-
-
-def local_path(location: str) -> Path:
-    """Turn an Iceberg ``file://`` location into a filesystem path."""
-    if location.startswith("file://"):
-        location = location[len("file://") :]
-    return Path(location)
 
 
 class FolderGuard:

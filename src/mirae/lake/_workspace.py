@@ -22,11 +22,11 @@ from mirae.lake._catalog import (
     NAMESPACE,
     FolderGuard,
     check_table_name,
-    local_path,
     open_catalog,
     writer_lock,
 )
 from mirae.lake._info import ColumnInfo, SnapshotInfo, TableInfo
+from mirae.lake._locations import ROOT_PROPERTY, inside, require_inside, resolve
 
 if TYPE_CHECKING:
     import duckdb
@@ -319,7 +319,7 @@ class Workspace:
 
     def _create(self, ident: str, arrow: pa.Table, props: dict[str, str]) -> SnapshotInfo:
         tx = self.catalog.create_table_transaction(ident, schema=arrow.schema)
-        guard = FolderGuard(local_path(tx.table_metadata.location))
+        guard = FolderGuard(self._folder(tx.table_metadata.location))
         try:
             tx.append(arrow, snapshot_properties=props)
             tx.commit_transaction()
@@ -331,7 +331,7 @@ class Workspace:
     def _append(self, table: IcebergTable, arrow: pa.Table, props: dict[str, str]) -> SnapshotInfo:
         current = plain_schema(table.schema().as_arrow())
         aligned, target = align_to_schema(arrow, current, table_name=table.name()[-1])
-        guard = FolderGuard(local_path(table.location()))
+        guard = FolderGuard(self._folder(table.location()))
         try:
             with table.transaction() as tx:
                 if not target.equals(current, check_metadata=False):
@@ -347,7 +347,7 @@ class Workspace:
         current = plain_schema(table.schema().as_arrow())
         incoming = {f.name: f.type for f in arrow.schema}
         dropped = [f.name for f in current if f.name not in incoming or f.type != incoming[f.name]]
-        guard = FolderGuard(local_path(table.location()))
+        guard = FolderGuard(self._folder(table.location()))
         try:
             with table.transaction() as tx:
                 if dropped:
@@ -379,9 +379,16 @@ class Workspace:
         """Delete a table, its history and its files."""
         with writer_lock(self.path):
             table = self._load(name)
-            folder = local_path(table.location())
+            folder = resolve(table.location(), self.path)
             self.catalog.drop_table(self._identifier(name))
-            shutil.rmtree(folder, ignore_errors=True)
+            if inside(folder, self.path):  # never delete another folder's files
+                shutil.rmtree(folder, ignore_errors=True)
+
+    def _folder(self, location: str) -> Path:
+        """A table's folder, which must lie inside this workspace (it is written or deleted)."""
+        folder = resolve(location, self.path)
+        require_inside(folder, self.path, "write or delete")
+        return folder
 
     # -- ingestion, quality and profile (implemented in their own modules) --------
     def ingest(
@@ -448,7 +455,8 @@ def register_view(
     snap = table.snapshot_by_id(snapshot) if snapshot is not None else table.current_snapshot()
     schema = _schema_at(table, snap.snapshot_id if snap else None)
     arrow = plain_schema(schema.as_arrow())
-    files = [str(local_path(f.file_path)) for f in data_files(table, snap)]
+    root = Path(table.io.properties[ROOT_PROPERTY])
+    files = [str(resolve(f.file_path, root)) for f in data_files(table, snap)]
     if not files:
         con.register(f"__empty_{name}", pa.Table.from_pylist([], schema=arrow))
         con.execute(f"CREATE OR REPLACE VIEW {_quote(name)} AS SELECT * FROM {_quote('__empty_' + name)}")

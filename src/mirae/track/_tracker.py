@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mirae.errors import ConfigError
+from mirae.errors import ConfigError, TrackingError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -33,6 +33,9 @@ __all__ = ["TRACKING_URI_ENV", "RunLogger", "Tracker", "workspace_tracking_uri"]
 
 #: Environment variable naming a tracking URI that overrides the workspace's own store.
 TRACKING_URI_ENV = "MIRAE_TRACKING_URI"
+#: The workspace's own store and artifact folder.
+STORE_FILE = "mlflow.db"
+ARTIFACTS_DIR = "mlartifacts"
 #: MLflow rejects longer parameter values.
 MAX_PARAM_CHARS = 6000
 #: Entities per ``log_batch`` call (MLflow allows 1000 metrics / 100 params).
@@ -47,7 +50,7 @@ def workspace_tracking_uri(path: str | os.PathLike[str]) -> str:
     >>> workspace_tracking_uri("/data/ws")
     'sqlite:////data/ws/mlflow.db'
     """
-    return f"sqlite:///{Path(path).resolve() / 'mlflow.db'}"
+    return f"sqlite:///{Path(path).resolve() / STORE_FILE}"
 
 
 class Tracker:
@@ -73,7 +76,12 @@ class Tracker:
     """
 
     def __init__(
-        self, tracking_uri: str, *, artifact_root: str | None = None, registry_uri: str | None = None
+        self,
+        tracking_uri: str,
+        *,
+        artifact_root: str | None = None,
+        registry_uri: str | None = None,
+        workspace: str | os.PathLike[str] | None = None,
     ) -> None:
         if not tracking_uri:
             msg = "tracking_uri must be a non-empty MLflow tracking URI, e.g. sqlite:///path/mlflow.db."
@@ -81,6 +89,8 @@ class Tracker:
         self.tracking_uri = tracking_uri
         self.registry_uri = registry_uri or tracking_uri
         self.artifact_root = artifact_root
+        #: the workspace folder whose own store this is (None for any other store)
+        self.workspace = Path(workspace) if workspace is not None else None
         self._client: MlflowClient | None = None
 
     def __repr__(self) -> str:
@@ -99,17 +109,52 @@ class Tracker:
             return cls(uri)
         folder = Path(path).resolve()
         folder.mkdir(parents=True, exist_ok=True)
-        return cls(workspace_tracking_uri(folder), artifact_root=(folder / "mlartifacts").as_uri())
+        return cls(
+            workspace_tracking_uri(folder),
+            artifact_root=(folder / ARTIFACTS_DIR).as_uri(),
+            workspace=folder,
+        )
 
     @property
     def client(self) -> MlflowClient:
-        """The ``MlflowClient`` of this tracker (created on first use)."""
+        """The ``MlflowClient`` of this tracker (created on first use).
+
+        A workspace's own store is created (or migrated) under the workspace's
+        writer lock, so that processes starting at once on a fresh workspace
+        take turns instead of racing through MLflow's schema migration, and
+        its stored locations are moved to the workspace's current folder
+        (see :func:`mirae.track._relocate.relocate_store`).
+        """
         if self._client is None:
             from mlflow.tracking import MlflowClient
 
             _configure_sql_models()
-            self._client = MlflowClient(tracking_uri=self.tracking_uri, registry_uri=self.registry_uri)
+            client = MlflowClient(tracking_uri=self.tracking_uri, registry_uri=self.registry_uri)
+            if self.workspace is not None:
+                from mirae.lake import writer_lock
+                from mirae.track._relocate import relocate_store
+
+                with writer_lock(self.workspace):
+                    relocate_store(self.workspace / STORE_FILE, self.workspace)
+                    _touch_stores(client, self.tracking_uri)
+            else:
+                _touch_stores(client, self.tracking_uri)
+            self._client = client
         return self._client
+
+    def open(self) -> Tracker:
+        """Connect to the store now (creating it when new) and return ``self``.
+
+        Jobs call this before their work starts, so that an unreachable or
+        broken tracking store fails in a second rather than after the training.
+
+        Raises
+        ------
+        TrackingError
+            The store cannot be opened; the message names the URI.
+        """
+        _ = self.client
+        return self
 
     @property
     def registry(self) -> Registry:
@@ -301,6 +346,27 @@ class RunLogger:
             )
             self.tracker.client.log_artifacts(self.run_id, str(target), artifact_path)
         return f"runs:/{self.run_id}/{artifact_path}"
+
+
+def _touch_stores(client: MlflowClient, uri: str) -> None:
+    """Open the tracking store and the registry (creating their schema), or raise TrackingError."""
+    from mlflow.exceptions import MlflowException
+
+    try:
+        client.search_experiments(max_results=1)
+        client.search_registered_models(max_results=1)
+    except MlflowException as exc:
+        msg = (
+            f"cannot open the MLflow tracking store {uri}: {exc.message}. "
+            "Check --tracking-uri (or MIRAE_TRACKING_URI), or leave it unset to use the workspace's own store."
+        )
+        raise TrackingError(msg) from None
+    except Exception as exc:  # sqlalchemy, network and file errors of the store
+        msg = (
+            f"cannot open the MLflow tracking store {uri}: {type(exc).__name__}: {exc}. "
+            "Check --tracking-uri (or MIRAE_TRACKING_URI), or leave it unset to use the workspace's own store."
+        )
+        raise TrackingError(msg) from None
 
 
 def _configure_sql_models() -> None:
