@@ -262,7 +262,8 @@ __all__ += ["EvaluationError"]
 #
 #   MiraeError
 #   └── TrackingError (RuntimeError)           the MLflow tracking store or registry
-#       └── ModelNotFoundError (KeyError)      no registered model, version or alias by that reference
+#       ├── ModelNotFoundError (KeyError)      no registered model, version or alias by that reference
+#       └── ModelIntegrityError                model files changed since they were logged, or unsafe
 
 
 class TrackingError(MiraeError, RuntimeError):
@@ -276,4 +277,8 @@ class ModelNotFoundError(TrackingError, KeyError):
         return str(self.args[0]) if self.args else ""
 
 
-__all__ += ["ModelNotFoundError", "TrackingError"]
+class ModelIntegrityError(TrackingError):
+    """A model's files differ from those logged with it, or hold types mirae will not rebuild."""
+
+
+__all__ += ["ModelIntegrityError", "ModelNotFoundError", "TrackingError"]

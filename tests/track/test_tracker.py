@@ -79,7 +79,7 @@ def test_failed_block_marks_the_run_failed(tracker: Tracker) -> None:
 def _log_model(tracker: Tracker, X: pd.DataFrame, y: pd.Series, C: float) -> tuple[str, LogisticRegression]:
     model = LogisticRegression(C=C, max_iter=2000).fit(X, y)
     with tracker.start_run("credit") as run:
-        run.log_sklearn_model(model, pyfunc_predict_fn="predict_proba")
+        run.log_model(model, pyfunc_predict_fn="predict_proba")
     return run.run_id, model
 
 
@@ -93,7 +93,12 @@ def test_registry_versions_aliases_and_loading(
     v1 = registry.register("credit", first_run, tags={"mirae.table": "credit"}, alias="champion")
     v2 = registry.register("credit", second_run)
     assert (v1.version, v2.version) == (1, 2) and v1.aliases == ("champion",)
-    assert v1.tags == {"mirae.table": "credit"} and v2.run_id == second_run
+    assert v1.tags["mirae.table"] == "credit" and v2.run_id == second_run
+    # each version carries the digest of its files, copied from its run in the tracking database
+    assert (
+        len(v1.tags["mirae.model_digest"]) == 64
+        and v1.tags["mirae.model_digest"] != v2.tags["mirae.model_digest"]
+    )
 
     # read back through MLflow's own client
     mv = tracker.client.get_model_version_by_alias("credit", "champion")

@@ -380,6 +380,11 @@ def main() -> None:
     # on the command line only its errors are news (library callers keep its defaults,
     # and a user's own MLFLOW_LOGGING_LEVEL wins)
     os.environ.setdefault("MLFLOW_LOGGING_LEVEL", "ERROR")
+    # mirae loads models only from files that cannot run code (skops + native boosters, digest
+    # checked); MLflow's own pickle loading stays off in this process, and its download bars
+    # stay off the terminal
+    os.environ.setdefault("MLFLOW_ALLOW_PICKLE_DESERIALIZATION", "false")
+    os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
     app()
 
 

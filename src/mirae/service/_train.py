@@ -317,7 +317,7 @@ def train_table(
         run.log_dict({"notices": notes + list(estimator.notices_)}, "notices.json")
         if report is not None:
             run.log_report(report, lang=lang)
-        run.log_sklearn_model(
+        run.log_model(
             estimator,
             pyfunc_predict_fn="predict_proba" if classes is not None else "predict",
             metadata={

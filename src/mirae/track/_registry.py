@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mirae.errors import ConfigError, ModelNotFoundError, TrackingError
+from mirae.errors import ConfigError, ModelIntegrityError, ModelNotFoundError, TrackingError
 
 if TYPE_CHECKING:
     from mirae.track._tracker import Tracker
@@ -179,14 +179,20 @@ class Registry:
         if not name or "@" in name or name.startswith("models:"):
             msg = f"a model name must be non-empty and contain no '@'; got {name!r}."
             raise ConfigError(msg)
+        from mirae.track._tracker import MODEL_DIGEST_TAG
+
+        version_tags = {k: str(v) for k, v in (tags or {}).items() if v is not None}
         try:
+            digest = self._client.get_run(run_id).data.tags.get(MODEL_DIGEST_TAG)
+            if digest:  # the version carries the digest of the files it was registered with
+                version_tags[MODEL_DIGEST_TAG] = digest
             if not self._exists(name):
                 self._client.create_registered_model(name, description=description)
             created = self._client.create_model_version(
                 name,
                 f"runs:/{run_id}/{artifact_path}",
                 run_id=run_id,
-                tags={k: str(v) for k, v in (tags or {}).items() if v is not None},
+                tags=version_tags,
                 description=description,
             )
         except MlflowException as exc:
@@ -276,7 +282,7 @@ class Registry:
         return _version_info(version)
 
     def download(self, ref: str | ModelRef, dst: str | Path | None = None) -> Path:
-        """Copy a version's model folder (``MLmodel``, pickle, requirements) to ``dst``."""
+        """Copy a version's model folder to ``dst`` (a new temporary folder by default)."""
         import mlflow.artifacts
 
         info = self.get(ref)
@@ -289,17 +295,52 @@ class Registry:
         return Path(local)
 
     def load(self, ref: str | ModelRef) -> tuple[Any, ModelVersionInfo]:
-        """The fitted estimator of a version (MLflow's sklearn flavour) and its info."""
-        import mlflow.sklearn
+        """The fitted estimator of a version and its info, read without running any code from its files.
+
+        The model folder's digest must equal the one the tracking database
+        recorded when the model was logged (see :mod:`mirae.track._model_files`);
+        otherwise nothing is deserialised.
+
+        Raises
+        ------
+        ModelIntegrityError
+            The files were changed, or the version was stored in an unsafe format.
+        """
+        from mirae.track._model_files import load_model_folder
 
         info = self.get(ref)
-        uri = self._client.get_model_version_download_uri(info.name, str(info.version))
-        local = _local_path(uri)
-        if local is not None and local.is_dir():  # the workspace's own store: read in place
-            return mlflow.sklearn.load_model(str(local)), info
+        digest = self._digest(info)
+        local = self._local_folder(info)
+        if local is not None and local.is_dir():  # a store on this machine: read in place
+            return load_model_folder(local, digest=digest, label=info.ref), info
         with tempfile.TemporaryDirectory(prefix="mirae-model-") as tmp:
-            model = mlflow.sklearn.load_model(str(self.download(info.ref, tmp)))
+            model = load_model_folder(self.download(info.ref, tmp), digest=digest, label=info.ref)
         return model, info
+
+    def _local_folder(self, info: ModelVersionInfo) -> Path | None:
+        """The version's model folder when its artifacts are local files (None when remote)."""
+        uri = self._client.get_model_version_download_uri(info.name, str(info.version))
+        if uri.startswith("runs:/") and info.run_id:
+            path = uri.removeprefix("runs:/").partition("/")[2]
+            base = self._client.get_run(info.run_id).info.artifact_uri
+            uri = f"{base.rstrip('/')}/{path}"
+        return _local_path(uri)
+
+    def _digest(self, info: ModelVersionInfo) -> str:
+        """The digest recorded in the tracking database for a version's files."""
+        from mirae.track._tracker import MODEL_DIGEST_TAG
+
+        digest = info.tags.get(MODEL_DIGEST_TAG)
+        if not digest and info.run_id:
+            digest = self._client.get_run(info.run_id).data.tags.get(MODEL_DIGEST_TAG)
+        if not digest:
+            msg = (
+                f"model {info.ref} has no recorded digest of its files (it was saved by an earlier "
+                "mirae, as a pickle that can run code when loaded); mirae will not load it. "
+                "Train the model again."
+            )
+            raise ModelIntegrityError(msg)
+        return str(digest)
 
     def _exists(self, name: str) -> bool:
         found = self._client.search_registered_models(f"name = '{_quote(name)}'", max_results=1)

@@ -33,6 +33,9 @@ __all__ = ["TRACKING_URI_ENV", "RunLogger", "Tracker", "workspace_tracking_uri"]
 
 #: Environment variable naming a tracking URI that overrides the workspace's own store.
 TRACKING_URI_ENV = "MIRAE_TRACKING_URI"
+#: Run (and model version) tags: the SHA-256 digest of the stored model folder, and its artifact path.
+MODEL_DIGEST_TAG = "mirae.model_digest"
+MODEL_PATH_TAG = "mirae.model_path"
 #: The workspace's own store and artifact folder.
 STORE_FILE = "mlflow.db"
 ARTIFACTS_DIR = "mlartifacts"
@@ -310,7 +313,7 @@ class RunLogger:
             report.to_html(Path(tmp) / f"{name}.html", lang=lang)
             self.tracker.client.log_artifacts(self.run_id, tmp)
 
-    def log_sklearn_model(
+    def log_model(
         self,
         model: Any,
         *,
@@ -318,34 +321,33 @@ class RunLogger:
         pyfunc_predict_fn: str = "predict",
         metadata: Mapping[str, Any] | None = None,
     ) -> str:
-        """Store a fitted scikit-learn estimator in MLflow's sklearn (and pyfunc) flavour.
+        """Store a fitted estimator in files that do not run code when loaded.
 
-        The model is saved with ``cloudpickle`` (skops cannot yet write
-        CatBoost and LightGBM models inside a pipeline); ``mlflow.sklearn.load_model``
-        and ``mlflow.pyfunc.load_model`` read it back where mirae is installed.
+        The folder holds the estimator in skops format, its boosters in their
+        libraries' own model files, an ``MLmodel`` whose ``python_function``
+        flavour loads through mirae (so MLflow's tools can serve it), and a
+        manifest of SHA-256 hashes (see :mod:`mirae.track._model_files`). The
+        folder's digest is recorded on the run as ``mirae.model_digest``, in
+        the tracking database, and checked before the model is ever loaded.
 
         Returns
         -------
         str
-            The ``runs:/<run_id>/<artifact_path>`` URI of the stored model.
+            The digest of the stored folder.
         """
-        import mlflow.sklearn
+        from mirae.track._model_files import save_model_folder
+        from mirae.track._pyfunc import write_mlmodel
 
-        with tempfile.TemporaryDirectory() as tmp, warnings.catch_warnings():
-            # mlflow 3.17 warns on every save that an ``Any`` type hint of its own
-            # wrapper is not validated; nothing a caller can act on.
-            warnings.filterwarnings("ignore", ".*Any type hint is inferred as AnyType", UserWarning)
+        with tempfile.TemporaryDirectory() as tmp:
             target = Path(tmp) / artifact_path
-            mlflow.sklearn.save_model(
-                model,
-                str(target),
-                serialization_format="cloudpickle",
-                pyfunc_predict_fn=pyfunc_predict_fn,
-                pip_requirements=_requirements(),
-                metadata=dict(metadata) if metadata else None,
+            target.mkdir(parents=True)
+            write_mlmodel(
+                target, predict_fn=pyfunc_predict_fn, metadata=metadata, requirements=_requirements()
             )
+            digest = save_model_folder(model, target)
             self.tracker.client.log_artifacts(self.run_id, str(target), artifact_path)
-        return f"runs:/{self.run_id}/{artifact_path}"
+        self.set_tags({MODEL_DIGEST_TAG: digest, MODEL_PATH_TAG: artifact_path})
+        return digest
 
 
 def _touch_stores(client: MlflowClient, uri: str) -> None:
@@ -386,10 +388,10 @@ def _configure_sql_models() -> None:
 
 
 def _requirements() -> list[str]:
-    """Pinned packages a model needs to load: mirae (its estimators) and the pickle stack."""
+    """Pinned packages a model needs to load: mirae (its estimators) and the libraries it stores."""
     from importlib.metadata import PackageNotFoundError, version
 
-    wanted = ("mirae", "scikit-learn", "cloudpickle", "pandas", "numpy")
+    wanted = ("mirae", "scikit-learn", "skops", "pandas", "numpy", "lightgbm", "xgboost-cpu", "catboost")
     pins = []
     for name in wanted:
         try:
