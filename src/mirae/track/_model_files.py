@@ -370,7 +370,7 @@ def load_model_folder(folder: Path, *, digest: str | None, label: str = "the mod
     return _restore(model, folder, set())
 
 
-def _manifest_differences(folder: Path) -> str:
+def _manifest_differences(folder: Path, ignore: tuple[str, ...] = ()) -> str:
     """Which files differ from the folder's manifest, in words ('' when none do)."""
     try:
         listed = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))["files"]
@@ -380,7 +380,7 @@ def _manifest_differences(folder: Path) -> str:
         return f"{MANIFEST} is missing or unreadable"
     found = _hashes(folder, skip=MANIFEST)
     changed = sorted(n for n in listed if n in found and found[n] != listed[n])
-    added = sorted(set(found) - set(listed))
+    added = sorted(set(found) - set(listed) - set(ignore))
     removed = sorted(set(listed) - set(found))
     groups = (("changed", changed), ("added", added), ("removed", removed))
     return "; ".join(f"{what}: {', '.join(names)}" for what, names in groups if names)
@@ -390,9 +390,13 @@ def _changed_files(folder: Path) -> str:
     return _manifest_differences(folder) or f"{MANIFEST} was changed"
 
 
-def verify_manifest(folder: Path, *, label: str = "the model") -> None:
-    """Raise :class:`ModelIntegrityError` unless the folder's files match its manifest."""
-    differences = _manifest_differences(folder)
+def verify_manifest(folder: Path, *, label: str = "the model", ignore: tuple[str, ...] = ()) -> None:
+    """Raise :class:`ModelIntegrityError` unless the folder's files match its manifest.
+
+    ``ignore`` names files that may have been added by the tool that copied the
+    folder (they are never read).
+    """
+    differences = _manifest_differences(folder, ignore)
     if differences:
         msg = f"{label}'s files do not match its manifest ({differences}); refusing to load them."
         raise ModelIntegrityError(msg)

@@ -70,6 +70,7 @@ def _load_pyfunc(data_path: str, model_config: dict[str, Any] | None = None) -> 
     from mirae.track._model_files import load_model_folder, verify_manifest
 
     folder = Path(data_path)
-    verify_manifest(folder, label=str(folder))
+    # MLflow adds ``registered_model_meta`` when it downloads a registered model; it is not read here
+    verify_manifest(folder, label=str(folder), ignore=("registered_model_meta",))
     model = load_model_folder(folder, digest=None, label=str(folder))
     return PyfuncModel(model, (model_config or {}).get("predict_fn", "predict"))
