@@ -10,7 +10,14 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from mirae.cli._console import err_console, print_json, print_table, progress_bar
+from mirae.cli._console import (
+    err_console,
+    first_rows,
+    print_json,
+    print_json_stream,
+    print_table,
+    progress_bar,
+)
 from mirae.errors import MiraeError
 
 app = typer.Typer(
@@ -221,19 +228,42 @@ def show(
 def sql(
     query: Annotated[str, typer.Argument(help="SQL over workspace tables by name (DuckDB dialect).")],
     limit: Annotated[int, typer.Option(help="Rows to show in the table view.")] = 50,
+    allow_read: Annotated[
+        list[Path] | None,
+        typer.Option("--allow-read", help="Folder whose files the query may read (repeatable)."),
+    ] = None,
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Run SQL over the workspace tables."""
+    """Run SQL over the workspace tables.
+
+    Reads workspace tables only (local files with --allow-read FOLDER). CREATE [OR
+    REPLACE] TABLE name AS SELECT ... and INSERT INTO name SELECT ... write workspace
+    tables; statements that would write files, attach databases or change settings are
+    refused. Results stream, so --json works on any size.
+    """
+    from mirae.lake._query import plan
+
     ws = open_workspace(workspace)
-    result = ws.sql(query)
-    if as_json:
-        print_json(result.to_pylist())
+    allowed = list(allow_read or [])
+    if any(s.write is not None for s in plan(query)):
+        result = ws.sql(query, allow_read=allowed)
+        if as_json:
+            print_json(result.to_pylist())
+            return
+        for row in result.to_pylist():
+            typer.echo(
+                f"{row['mode']} table '{row['table']}': {row['rows']:,} rows (snapshot {row['snapshot_id']})"
+            )
         return
-    shown = result.slice(0, limit)
-    print_table(None, result.column_names, [list(r.values()) for r in shown.to_pylist()])
-    if result.num_rows > limit:
-        typer.echo(f"... {result.num_rows - limit:,} more rows (use --limit or --json)")
+    with ws.sql_reader(query, allow_read=allowed) as reader:
+        if as_json:
+            print_json_stream(reader)
+            return
+        shown, more = first_rows(reader, limit)
+    print_table(None, shown.column_names, [list(r.values()) for r in shown.to_pylist()])
+    if more:
+        typer.echo("... more rows not shown (use --limit N, or --json for all of them)")
 
 
 @app.command()

@@ -40,6 +40,40 @@ def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=_json_default) + "\n")
 
 
+def print_json_stream(reader: Any) -> None:
+    """Write the rows of an Arrow record-batch reader to stdout as one JSON array, batch by batch."""
+    out = sys.stdout
+    out.write("[")
+    first = True
+    for batch in reader:
+        for row in batch.to_pylist():
+            out.write(
+                ("\n  " if first else ",\n  ") + json.dumps(row, ensure_ascii=False, default=_json_default)
+            )
+            first = False
+    out.write("\n]\n" if not first else "]\n")
+
+
+def first_rows(reader: Any, limit: int) -> tuple[Any, bool]:
+    """The first ``limit`` rows of a record-batch reader, and whether more follow (reads no further)."""
+    import pyarrow as pa
+
+    batches, count, more = [], 0, False
+    for batch in reader:
+        if count >= limit:
+            more = batch.num_rows > 0 or more
+            if more:
+                break
+            continue
+        take = batch.slice(0, limit - count)
+        batches.append(take)
+        count += take.num_rows
+        if take.num_rows < batch.num_rows:
+            more = True
+            break
+    return pa.Table.from_batches(batches, schema=reader.schema), more
+
+
 def print_table(title: str | None, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
     """Draw a Rich table."""
     table = Table(title=title, show_lines=False, header_style="bold")

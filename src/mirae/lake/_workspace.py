@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -26,7 +28,8 @@ from mirae.lake._catalog import (
     writer_lock,
 )
 from mirae.lake._info import ColumnInfo, SnapshotInfo, TableInfo
-from mirae.lake._locations import ROOT_PROPERTY, inside, require_inside, resolve
+from mirae.lake._locations import inside, require_inside, resolve
+from mirae.lake._views import _schema_at, confine, data_files, register_view
 
 if TYPE_CHECKING:
     import duckdb
@@ -205,8 +208,13 @@ class Workspace:
         *,
         snapshots: dict[str, int | None] | None = None,
         only: list[str] | None = None,
+        allow_read: Sequence[str | os.PathLike[str]] = (),
     ) -> duckdb.DuckDBPyConnection:
         """Open an in-memory DuckDB connection with workspace tables as views.
+
+        The connection is confined: it reads the Parquet files of its views
+        and nothing else (no other file, no extension, no network), writes no
+        file, and its configuration is locked.
 
         Parameters
         ----------
@@ -214,6 +222,8 @@ class Workspace:
             ``{table: snapshot_id}`` to view an earlier version of some tables.
         only : list of str, optional
             Register just these tables (faster with many tables).
+        allow_read : sequence of paths
+            Folders (or files) whose files SQL may also read, e.g. with ``read_csv``.
 
         Returns
         -------
@@ -225,13 +235,33 @@ class Workspace:
         snapshots = snapshots or {}
         con = duckdb.connect(":memory:")
         names = only if only is not None else self.table_names()
-        for name in names:
-            table = self._load(name)
-            register_view(con, name, table, self._snapshot(table, snapshots.get(name)))
+        files: list[str] = []
+        try:
+            for name in names:
+                table = self._load(name)
+                files += register_view(con, name, table, self._snapshot(table, snapshots.get(name)))
+            confine(con, files, [Path(p) for p in allow_read])
+        except BaseException:
+            con.close()
+            raise
         return con
 
-    def sql(self, query: str, *, snapshots: dict[str, int | None] | None = None) -> pa.Table:
+    def sql(
+        self,
+        query: str,
+        *,
+        snapshots: dict[str, int | None] | None = None,
+        allow_read: Sequence[str | os.PathLike[str]] = (),
+    ) -> pa.Table:
         """Run SQL over the workspace tables (by name) and return an Arrow table.
+
+        Queries read workspace tables only; ``allow_read`` names folders whose
+        files they may also read. ``CREATE [OR REPLACE] TABLE name AS SELECT ...``
+        and ``INSERT INTO name SELECT ...`` write workspace tables (one snapshot
+        each; the result says what was written). Every other statement that
+        would change something — ``COPY``, ``ATTACH``, ``INSTALL``, ``SET``,
+        ``UPDATE``, ``DELETE``, ``DROP``, ... — is refused with a
+        :class:`~mirae.errors.QueryError` saying what to do instead.
 
         Parameters
         ----------
@@ -239,6 +269,8 @@ class Workspace:
             DuckDB SQL; workspace tables are views named after the tables.
         snapshots : dict, optional
             ``{table: snapshot_id}`` to query earlier versions of some tables.
+        allow_read : sequence of paths
+            Folders whose files the query may read (``read_csv('data/x.csv')``).
 
         Examples
         --------
@@ -250,16 +282,30 @@ class Workspace:
         [{'n': 3}]
         >>> ws.sql("select count(*) as n from sales", snapshots={"sales": first.snapshot_id}).to_pylist()
         [{'n': 2}]
+        >>> ws.sql("create table big as select qty from sales where qty > 4").column("rows").to_pylist()
+        [2]
         """
-        con = self.connect(snapshots=snapshots)
-        try:
-            return con.sql(query).to_arrow_table()
-        except Exception as exc:
-            tables = ", ".join(self.table_names()) or "none yet"
-            msg = f"the query failed: {exc}\nWorkspace tables: {tables}."
-            raise QueryError(msg) from exc
-        finally:
-            con.close()
+        from mirae.lake._query import run_sql
+
+        return run_sql(self, query, snapshots=snapshots, allow_read=allow_read)
+
+    def sql_reader(
+        self,
+        query: str,
+        *,
+        snapshots: dict[str, int | None] | None = None,
+        allow_read: Sequence[str | os.PathLike[str]] = (),
+        batch_rows: int = 10_000,
+    ) -> AbstractContextManager[pa.RecordBatchReader]:
+        """Stream the result of a read-only query in record batches (for large results).
+
+        Use it as ``with ws.sql_reader(query) as reader: for batch in reader: ...``;
+        the query runs as it is read, so memory stays bounded. Statements that
+        write are refused here (run them with :meth:`sql`).
+        """
+        from mirae.lake._query import stream_sql
+
+        return stream_sql(self, query, snapshots=snapshots, allow_read=allow_read, batch_rows=batch_rows)
 
     # -- writing -----------------------------------------------------------------
     def write(
@@ -441,72 +487,6 @@ def _overwrite_in_one_snapshot(tx: Any, table: IcebergTable, arrow: pa.Table, pr
                 producer.append_data_file(data_file)
 
 
-def register_view(
-    con: duckdb.DuckDBPyConnection, name: str, table: IcebergTable, snapshot: int | None
-) -> None:
-    """Create a DuckDB view ``name`` over a table's Parquet files at a snapshot.
-
-    Columns are matched to the Parquet files by Iceberg field id, not by name:
-    PyIceberg stores names such as ``a b`` as ``a_x20b`` inside the files, and
-    a column added later is missing from older files (it reads as NULL).
-    """
-    import pyarrow as pa
-
-    snap = table.snapshot_by_id(snapshot) if snapshot is not None else table.current_snapshot()
-    schema = _schema_at(table, snap.snapshot_id if snap else None)
-    arrow = plain_schema(schema.as_arrow())
-    root = Path(table.io.properties[ROOT_PROPERTY])
-    files = [str(resolve(f.file_path, root)) for f in data_files(table, snap)]
-    if not files:
-        con.register(f"__empty_{name}", pa.Table.from_pylist([], schema=arrow))
-        con.execute(f"CREATE OR REPLACE VIEW {_quote(name)} AS SELECT * FROM {_quote('__empty_' + name)}")
-        return
-    duck_types = con.from_arrow(pa.Table.from_pylist([], schema=arrow)).types
-    entries = ", ".join(
-        f"{field.field_id}: {{name: {_literal(field.name)}, type: {_literal(str(dtype))}, default_value: NULL}}"
-        for field, dtype in zip(schema.fields, duck_types, strict=True)
-    )
-    file_list = ", ".join(_literal(f) for f in files)
-    con.execute(
-        f"CREATE OR REPLACE VIEW {_quote(name)} AS SELECT * "
-        f"FROM read_parquet([{file_list}], schema = MAP {{{entries}}})"
-    )
-
-
-def data_files(table: IcebergTable, snap: Any) -> list[Any]:
-    """Return a snapshot's live data files in the order they were written."""
-    from pyiceberg.manifest import ManifestContent, ManifestEntryStatus
-
-    if snap is None:
-        return []
-    entries = []
-    for manifest in snap.manifests(table.io):
-        if manifest.content == ManifestContent.DELETES:
-            msg = (
-                f"table '{table.name()[-1]}' has row-level delete files, which mirae does not "
-                "read; rewrite it with an engine that compacts deletes (e.g. Spark rewrite_data_files)."
-            )
-            raise WorkspaceError(msg)
-        for position, entry in enumerate(manifest.fetch_manifest_entry(table.io, discard_deleted=True)):
-            if entry.status != ManifestEntryStatus.DELETED:
-                entries.append(
-                    (entry.sequence_number or 0, entry.data_file.file_path, position, entry.data_file)
-                )
-    entries.sort(key=lambda e: (e[0], e[2]))
-    return [e[3] for e in entries]
-
-
-def _schema_at(table: IcebergTable, snapshot_id: int | None) -> Any:
-    if snapshot_id is None:
-        return table.schema()
-    snap = table.snapshot_by_id(snapshot_id)
-    if snap is not None and snap.schema_id is not None:
-        for schema in table.schemas().values():
-            if schema.schema_id == snap.schema_id:
-                return schema
-    return table.schema()
-
-
 def _snapshot_info(snap: Any) -> SnapshotInfo:
     summary = snap.summary
     props = summary.additional_properties if summary is not None else {}
@@ -537,7 +517,3 @@ def _utc(timestamp_ms: int) -> datetime:
 
 def _quote(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
