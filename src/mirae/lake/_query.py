@@ -74,11 +74,14 @@ _REFUSED: dict[str, str] = {
 }
 
 
+WriteKind = Literal["create", "replace", "append", "append_by_name", "ifnot"]
+
+
 @dataclass(frozen=True)
 class _Statement:
     kind: str
     text: str
-    write: Literal["create", "replace", "append", "append_by_name", "ifnot"] | None = None
+    write: WriteKind | None = None
     target: str | None = None
     query: str | None = None
 
@@ -108,7 +111,9 @@ def plan(query: str) -> list[_Statement]:
         if kind == "CREATE":
             found = _CTAS.match(text)
             if found:
-                write = "replace" if found["replace"] else ("ifnot" if found["ifnot"] else "create")
+                write: WriteKind = (
+                    "replace" if found["replace"] else ("ifnot" if found["ifnot"] else "create")
+                )
                 statements.append(_Statement(kind, text, write, _unquote(found["name"]), found["query"]))
                 continue
         if kind == "INSERT":
@@ -256,7 +261,9 @@ def _store(
         return pa.table({"table": [name], "mode": ["unchanged"], "rows": [0], "snapshot_id": [None]})
     read = [f"{t}@{snapshots.get(t) or ws.current_snapshot_id(t)}" for t in tables]
     source = f"sql over {', '.join(read) or 'no table'}: {_short(statement.text, 700)}"
-    mode = "append" if appending else ("replace" if exists else "create")
+    mode: Literal["create", "append", "replace"] = (
+        "append" if appending else ("replace" if exists else "create")
+    )
     snapshot = ws.write(name, rows, mode=mode, source=source)
     return pa.table(
         {"table": [name], "mode": [mode], "rows": [rows.num_rows], "snapshot_id": [snapshot.snapshot_id]}
