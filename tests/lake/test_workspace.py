@@ -308,3 +308,13 @@ def test_current_snapshot_id_follows_writes(workspace: Workspace) -> None:
     assert workspace.current_snapshot_id("t") == first.snapshot_id
     second = workspace.write("t", pd.DataFrame({"x": [2]}), mode="append")
     assert workspace.current_snapshot_id("t") == second.snapshot_id == workspace.history("t")[-1].snapshot_id
+
+
+def test_names_that_differ_only_in_case_are_refused(workspace: Workspace) -> None:
+    workspace.write("Sales", _sales(2))
+    with pytest.raises(TableExistsError, match="differs only in case from the existing table 'Sales'"):
+        workspace.write("sales", _sales(3))
+    assert workspace.table_names() == ["Sales"]
+    assert workspace.sql('select count(*) as n from "sales"').to_pylist() == [{"n": 2}]
+    workspace.write("Sales", _sales(1), mode="append")  # the table's own name still writes
+    assert workspace.count("Sales") == 3

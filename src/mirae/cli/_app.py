@@ -283,6 +283,30 @@ def drop(
 
 @app.command()
 @friendly_errors
+def maintain(
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Only list what would be removed.")] = False,
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Remove files that no table snapshot references (left behind by a killed write)."""
+    ws = open_workspace(workspace)
+    report = ws.maintain(dry_run=dry_run)
+    if as_json:
+        print_json(report.to_dict())
+        return
+    verb = "would remove" if dry_run else "removed"
+    typer.echo(
+        f"{verb} {len(report.removed):,} unreferenced file(s), {report.bytes_removed / 1e6:,.1f} MB; "
+        f"kept {report.referenced:,} file(s) that snapshots use"
+    )
+    for path in report.removed[:20]:
+        typer.echo(f"  {path}")
+    if len(report.removed) > 20:
+        typer.echo(f"  ... and {len(report.removed) - 20:,} more")
+
+
+@app.command()
+@friendly_errors
 def quality(
     table: Annotated[str, typer.Argument(help="Table name.")],
     against: Annotated[

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -91,25 +90,3 @@ def _lock_for(root: Path) -> Any:
     if root not in _LOCKS:
         _LOCKS[root] = FileLock(str(root / LOCK_FILE), timeout=LOCK_TIMEOUT)
     return _LOCKS[root]
-
-
-class FolderGuard:
-    """Remember a folder's files so a failed write can remove what it added."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.existed = folder.exists()
-        self.before = set(folder.rglob("*")) if self.existed else set()
-
-    def rollback(self) -> None:
-        """Delete files that appeared since the guard was made."""
-        if not self.folder.exists():
-            return
-        if not self.existed:
-            shutil.rmtree(self.folder, ignore_errors=True)
-            return
-        for path in sorted(set(self.folder.rglob("*")) - self.before, reverse=True):
-            if path.is_file():
-                path.unlink(missing_ok=True)
-            elif path.is_dir() and not any(path.iterdir()):
-                path.rmdir()

@@ -20,9 +20,9 @@ from mirae.errors import (
     WorkspaceError,
 )
 from mirae.lake._arrow import align_to_schema, normalize_for_iceberg, plain_schema, to_arrow
+from mirae.lake._atomic import atomic_write
 from mirae.lake._catalog import (
     NAMESPACE,
-    FolderGuard,
     check_table_name,
     open_catalog,
     writer_lock,
@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 
     from mirae.core._progress import Progress
     from mirae.lake._ingest import IngestResult
+    from mirae.lake._maintain import MaintenanceReport
     from mirae.lake._profile import Profile
     from mirae.lake._quality import QualityReport
 
@@ -357,60 +358,75 @@ class Workspace:
                 )
                 raise TableExistsError(msg)
             if not exists:
+                self._refuse_case_clash(name)
                 return self._create(ident, arrow, {**props, _PROP_MODE: "create"})
             table = self.catalog.load_table(ident)
             if mode == "append":
                 return self._append(table, arrow, {**props, _PROP_MODE: "append"})
             return self._replace(table, arrow, {**props, _PROP_MODE: "replace"})
 
+    def _refuse_case_clash(self, name: str) -> None:
+        """Refuse a new name that differs from an existing table's only in case.
+
+        SQL does not tell ``Sales`` from ``sales``, and on macOS and Windows the
+        two tables would share one folder.
+        """
+        clash = [t for t in self.table_names() if t.lower() == name.lower() and t != name]
+        if clash:
+            msg = (
+                f"table name '{name}' differs only in case from the existing table '{clash[0]}'; SQL "
+                f"treats them as one name. Use '{clash[0]}' (with mode='append' or 'replace'), "
+                "or choose another name."
+            )
+            raise TableExistsError(msg)
+
     def _create(self, ident: str, arrow: pa.Table, props: dict[str, str]) -> SnapshotInfo:
         tx = self.catalog.create_table_transaction(ident, schema=arrow.schema)
-        guard = FolderGuard(self._folder(tx.table_metadata.location))
-        try:
+
+        def stage() -> Any:
             tx.append(arrow, snapshot_properties=props)
-            tx.commit_transaction()
-        except BaseException:
-            guard.rollback()
-            raise
+            return tx
+
+        atomic_write(self._folder(tx.table_metadata.location), stage, lambda t: t.commit_transaction())
         return self._latest(ident)
 
     def _append(self, table: IcebergTable, arrow: pa.Table, props: dict[str, str]) -> SnapshotInfo:
         current = plain_schema(table.schema().as_arrow())
         aligned, target = align_to_schema(arrow, current, table_name=table.name()[-1])
-        guard = FolderGuard(self._folder(table.location()))
-        try:
-            with table.transaction() as tx:
-                if not target.equals(current, check_metadata=False):
-                    with tx.update_schema() as update:
-                        update.union_by_name(target)
-                tx.append(aligned, snapshot_properties=props)
-        except BaseException:
-            guard.rollback()
-            raise
+
+        def stage() -> Any:
+            tx = table.transaction()
+            if not target.equals(current, check_metadata=False):
+                with tx.update_schema() as update:
+                    update.union_by_name(target)
+            tx.append(aligned, snapshot_properties=props)
+            return tx
+
+        atomic_write(self._folder(table.location()), stage, lambda tx: tx.commit_transaction())
         return self._latest(".".join(table.name()))
 
     def _replace(self, table: IcebergTable, arrow: pa.Table, props: dict[str, str]) -> SnapshotInfo:
         current = plain_schema(table.schema().as_arrow())
         incoming = {f.name: f.type for f in arrow.schema}
         dropped = [f.name for f in current if f.name not in incoming or f.type != incoming[f.name]]
-        guard = FolderGuard(self._folder(table.location()))
-        try:
-            with table.transaction() as tx:
-                if dropped:
-                    with tx.update_schema(allow_incompatible_changes=True) as update:
-                        for column in dropped:
-                            update.delete_column(column)
+
+        def stage() -> Any:
+            tx = table.transaction()
+            if dropped:
+                with tx.update_schema(allow_incompatible_changes=True) as update:
+                    for column in dropped:
+                        update.delete_column(column)
+            with tx.update_schema() as update:
+                update.union_by_name(arrow.schema)
+            order = [f.name for f in arrow.schema]
+            if tx.table_metadata.schema().column_names != order:
                 with tx.update_schema() as update:
-                    update.union_by_name(arrow.schema)
-                order = [f.name for f in arrow.schema]
-                if tx.table_metadata.schema().column_names != order:
-                    with tx.update_schema() as update:
-                        for column in reversed(order):
-                            update.move_first(column)
-                _overwrite_in_one_snapshot(tx, table, arrow, props)
-        except BaseException:
-            guard.rollback()
-            raise
+                    for column in reversed(order):
+                        update.move_first(column)
+            _overwrite_in_one_snapshot(tx, table, arrow, props)
+            return tx
+
+        atomic_write(self._folder(table.location()), stage, lambda tx: tx.commit_transaction())
         return self._latest(".".join(table.name()))
 
     def _latest(self, ident: str) -> SnapshotInfo:
@@ -429,6 +445,12 @@ class Workspace:
             self.catalog.drop_table(self._identifier(name))
             if inside(folder, self.path):  # never delete another folder's files
                 shutil.rmtree(folder, ignore_errors=True)
+
+    def maintain(self, *, dry_run: bool = False) -> MaintenanceReport:
+        """Remove files no snapshot references (left by a killed write); see :func:`mirae.lake._maintain.maintain`."""
+        from mirae.lake._maintain import maintain
+
+        return maintain(self, dry_run=dry_run)
 
     def _folder(self, location: str) -> Path:
         """A table's folder, which must lie inside this workspace (it is written or deleted)."""
