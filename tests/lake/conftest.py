@@ -3,6 +3,8 @@ server, and a real throwaway PostgreSQL on 127.0.0.1."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import os
 import shutil
@@ -127,7 +129,29 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         if self.path.startswith("/api/items"):
             self._api()
             return
+        if self.path.startswith("/checked/"):
+            self._checked(self.path.removeprefix("/checked/"))
+            return
         super().do_GET()
+
+    def _checked(self, how: str) -> None:
+        """A CSV cut short of its Content-Length, or with a right or wrong declared checksum."""
+        body = b"a,b\n1,2\n3,4\n"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/csv")
+        self.send_header("Content-Length", str(len(body)))
+        sha = base64.b64encode(hashlib.sha256(body).digest()).decode()
+        md5 = base64.b64encode(hashlib.md5(body).digest()).decode()  # noqa: S324 - what servers send
+        if how == "digest.csv":
+            self.send_header("Digest", f"sha-256={sha}")
+            self.send_header("Content-MD5", md5)
+        elif how == "content-digest.csv":
+            self.send_header("Content-Digest", f"sha-256=:{sha}:")
+        elif how == "damaged.csv":
+            self.send_header("Content-Digest", f"sha-256=:{sha}:")
+            body = body.replace(b"4", b"5")
+        self.end_headers()
+        self.wfile.write(body[:-3] if how == "cut.csv" else body)
 
     def _api(self) -> None:
         page = int(self.path.rsplit("page=", 1)[1]) if "page=" in self.path else 1

@@ -57,3 +57,20 @@ def test_unreachable_server(tmp_path: Path) -> None:
         port = sock.getsockname()[1]
     with pytest.raises(IngestError, match="cannot fetch"):
         read_source(f"http://127.0.0.1:{port}/x.csv", timeout=5)
+
+
+def test_a_body_shorter_than_its_content_length_is_refused(http_base: str, workspace: Any) -> None:
+    with pytest.raises(IngestError, match=r"incomplete: 9 of the 12 bytes"):
+        workspace.ingest(f"{http_base}/checked/cut.csv", "cut")
+    assert "cut" not in workspace.table_names()
+
+
+def test_declared_checksums_are_checked(http_base: str, workspace: Any) -> None:
+    for name in ("digest.csv", "content-digest.csv"):
+        assert read_source(f"{http_base}/checked/{name}").table.to_pylist() == [
+            {"a": 1, "b": 2},
+            {"a": 3, "b": 4},
+        ]
+    with pytest.raises(IngestError, match="does not match the SHA256 checksum"):
+        workspace.ingest(f"{http_base}/checked/damaged.csv", "damaged")
+    assert "damaged" not in workspace.table_names()

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hashlib
+import http.client
 import json
 import re
-import shutil
 import urllib.error
 import urllib.request
 from pathlib import Path, PurePosixPath
@@ -40,17 +43,90 @@ def download(url: str, folder: Path, *, timeout: float = TIMEOUT_S) -> tuple[Pat
     """Save the body of ``url`` in ``folder``; return the file and its Content-Type.
 
     The file keeps the URL's file name (so ``.csv.gz`` still says what it is).
+    A body shorter than its ``Content-Length``, or one that does not match a
+    checksum the server declares (``Content-MD5``, ``Digest``,
+    ``Content-Digest`` / ``Repr-Digest`` with MD5 or SHA-256/512), is refused
+    and its file removed: a cut download is never ingested.
     """
     name = PurePosixPath(urlparse(url).path).name or "download"
     target = folder / ("download-" + re.sub(r"[^\w.\-]", "_", name))
-    with _open(url, timeout) as response, target.open("wb") as out:
-        try:
-            shutil.copyfileobj(response, out, 1 << 20)
-        except (TimeoutError, OSError) as exc:
-            msg = f"the download of {url} stopped: {exc}. Try again, or a larger timeout=."
-            raise IngestError(msg) from None
-        content_type = response.headers.get("Content-Type", "") or ""
+    try:
+        with _open(url, timeout) as response, target.open("wb") as out:
+            expected = _declared_length(response.headers)
+            hashes = {
+                algorithm: hashlib.new(algorithm) for algorithm, _ in _declared_digests(response.headers)
+            }
+            received = 0
+            try:
+                while chunk := response.read(1 << 20):
+                    out.write(chunk)
+                    received += len(chunk)
+                    for digest in hashes.values():
+                        digest.update(chunk)
+            except (TimeoutError, OSError, http.client.HTTPException) as exc:
+                msg = f"the download of {url} stopped after {received:,} bytes: {exc}. Try again, or a larger timeout=."
+                raise IngestError(msg) from None
+            if expected is not None and received != expected:
+                msg = (
+                    f"the download of {url} is incomplete: {received:,} of the {expected:,} bytes the server "
+                    "announced arrived, so nothing was ingested. Try again; if it keeps failing, download the "
+                    "file another way and ingest it from disk."
+                )
+                raise IngestError(msg)
+            for algorithm, value in _declared_digests(response.headers):
+                if hashes[algorithm].digest() != value:
+                    msg = (
+                        f"the download of {url} does not match the {algorithm.upper()} checksum the server "
+                        "declared, so nothing was ingested: the file was damaged on the way. Try again."
+                    )
+                    raise IngestError(msg)
+            content_type = response.headers.get("Content-Type", "") or ""
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
     return target, content_type
+
+
+def _declared_length(headers: Any) -> int | None:
+    """The body length the server announced, unless a transfer coding changes it."""
+    value = headers.get("Content-Length")
+    if value is None or headers.get("Content-Encoding", "identity").lower() not in ("", "identity"):
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        return None
+
+
+_ALGORITHMS = {"md5": "md5", "sha-256": "sha256", "sha-512": "sha512", "sha256": "sha256", "sha512": "sha512"}
+
+
+def _declared_digests(headers: Any) -> list[tuple[str, bytes]]:
+    """Checksums of the body a server declares, as (hashlib name, raw digest) pairs.
+
+    ``Content-MD5`` (RFC 1864), ``Digest: sha-256=<base64>`` (RFC 3230) and
+    ``Content-Digest`` / ``Repr-Digest: sha-256=:<base64>:`` (RFC 9530).
+    Unknown algorithms and unreadable values are ignored.
+    """
+    found: dict[str, bytes] = {}
+    if value := headers.get("Content-MD5"):
+        _add_digest(found, "md5", value)
+    for header in ("Digest", "Content-Digest", "Repr-Digest"):
+        for part in (headers.get(header) or "").split(","):
+            algorithm, _, value = part.strip().partition("=")
+            name = _ALGORITHMS.get(algorithm.strip().lower())
+            if name and value:
+                _add_digest(found, name, value.strip().strip(":"))
+    return sorted(found.items())
+
+
+def _add_digest(found: dict[str, bytes], algorithm: str, value: str) -> None:
+    try:
+        raw = base64.b64decode(value.strip(), validate=True)
+    except (ValueError, binascii.Error):
+        return
+    if len(raw) == hashlib.new(algorithm).digest_size:
+        found[algorithm] = raw
 
 
 def _get_json(url: str, timeout: float) -> tuple[Any, str | None]:
