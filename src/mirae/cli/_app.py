@@ -41,6 +41,13 @@ WorkspaceOpt = Annotated[
     ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of tables.")]
+WriteModeOpt = Annotated[
+    str,
+    typer.Option(
+        "--mode",
+        help="create (refuse existing tables) | replace (old snapshots stay in the history) | append.",
+    ),
+]
 
 
 def friendly_errors(func: F) -> F:

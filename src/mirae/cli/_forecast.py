@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from mirae.cli._app import JsonOpt, WorkspaceOpt, app, friendly_errors, open_workspace
+from mirae.cli._app import JsonOpt, WorkspaceOpt, WriteModeOpt, app, friendly_errors, open_workspace
 from mirae.cli._console import print_json, print_table, progress_bar
 
 
@@ -32,6 +32,7 @@ def forecast(
     target: Annotated[str, typer.Option(help="Target column (e.g. units sold).")],
     h: Annotated[int, typer.Option("--h", help="Horizon in periods.")],
     into: Annotated[str, typer.Option(help="Table to write the forecasts to.")],
+    mode: WriteModeOpt = "create",
     hierarchy: Annotated[
         str | None, typer.Option(help="Levels top-down, e.g. group/product/item (the id last).")
     ] = None,
@@ -74,6 +75,7 @@ def forecast(
             target_col=target,
             h=h,
             into=into,
+            mode=mode,  # type: ignore[arg-type]  # checked by the service
             hierarchy=levels,
             exog=_split(exog),
             future=future,
@@ -127,6 +129,7 @@ def simulate(
     prices: Annotated[str | None, typer.Option(help="Explicit price points.")] = None,
     freq: Annotated[str | None, typer.Option(help="D, W, M or Q (default: inferred).")] = None,
     into: Annotated[str | None, typer.Option(help="Also store the scenario table.")] = None,
+    mode: WriteModeOpt = "create",
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -158,6 +161,7 @@ def simulate(
             prices=_numbers(prices, "--prices") if prices else (),
             freq=freq,
             into=into,
+            mode=mode,  # type: ignore[arg-type]  # checked by the service
             progress=progress,
         )
     if as_json:

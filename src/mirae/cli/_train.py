@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from mirae.cli._app import JsonOpt, WorkspaceOpt, app, friendly_errors, open_workspace
+from mirae.cli._app import JsonOpt, WorkspaceOpt, WriteModeOpt, app, friendly_errors, open_workspace
 from mirae.cli._console import print_json, print_table, progress_bar
 
 TrackingOpt = Annotated[
@@ -245,6 +245,7 @@ def predict(
     model: Annotated[str, typer.Argument(help="NAME, NAME@ALIAS or NAME/VERSION.")],
     table: Annotated[str, typer.Argument(help="Table to score.")],
     into: Annotated[str, typer.Option(help="Table to write (input columns + predictions).")],
+    mode: WriteModeOpt = "create",
     tracking_uri: TrackingOpt = None,
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
@@ -254,7 +255,15 @@ def predict(
 
     ws = open_workspace(workspace)
     with progress_bar(enabled=not as_json) as progress:
-        run = predict_table(ws, model, table, into=into, tracking_uri=tracking_uri, progress=progress)
+        run = predict_table(
+            ws,
+            model,
+            table,
+            into=into,
+            mode=mode,  # type: ignore[arg-type]  # checked by the service
+            tracking_uri=tracking_uri,
+            progress=progress,
+        )
     if as_json:
         print_json(run.to_dict())
         return

@@ -154,6 +154,7 @@ def _forecast_demo(ws: Workspace, progress: Progress | None) -> DemoForecast:
         target_col="quantity",
         h=8,
         into="retail_weekly_forecast",
+        mode="replace",  # the demo rebuilds its workspace
         fill="zero",
         models=("ETS", "Theta", "SeasonalNaive"),
         n_windows=2,

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from mirae.errors import ConfigError
+from mirae.service._outputs import WriteMode, check_outputs
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -69,10 +70,6 @@ class ForecastRun:
         }
 
 
-def _write(ws: Workspace, name: str, frame: pd.DataFrame, source: str) -> SnapshotInfo:
-    return ws.write(name, frame, mode="replace", source=source)
-
-
 def forecast_table(
     ws: Workspace,
     table: str,
@@ -82,6 +79,7 @@ def forecast_table(
     target_col: str,
     h: int,
     into: str,
+    mode: WriteMode = "create",
     hierarchy: Sequence[str] = (),
     exog: Sequence[str] = (),
     future: str | None = None,
@@ -114,7 +112,11 @@ def forecast_table(
         Horizon in periods.
     into : str
         Name of the forecast table; ``{into}_leaderboard`` and ``{into}_scores``
-        are written beside it. Existing tables are replaced (history kept).
+        are written beside it.
+    mode : {'create', 'replace', 'append'}
+        How the output tables are written: ``create`` refuses existing tables
+        (checked before any work); ``replace`` keeps their old snapshots in
+        the history. An output may never be one of the inputs.
     hierarchy : sequence of str
         Static columns from the top level down to (but excluding) ``id_col``,
         e.g. ``['group', 'product']``; forecasts are made and reconciled at
@@ -166,6 +168,9 @@ def forecast_table(
     if h < 1:
         msg = f"the horizon h must be at least 1; got {h}."
         raise ConfigError(msg)
+    lb_name, sc_name = f"{into}_leaderboard", f"{into}_scores"
+    inputs = [name for name in (table, future, events) if name]
+    check_outputs(ws, [into, lb_name, sc_name], inputs=inputs, mode=mode)
     progress.start(f"reading {table}")
     source_snapshot = ws.current_snapshot_id(table)
     history = ws.to_pandas(table, snapshot=source_snapshot)
@@ -195,13 +200,12 @@ def forecast_table(
     scores = getattr(fitted_auto, "scores_", None)
     progress.start(f"writing {into}")
     source = f"forecast of {table}@{source_snapshot}"
-    snapshot = _write(ws, into, forecast, source)
-    lb_name, sc_name = f"{into}_leaderboard", f"{into}_scores"
+    snapshot = ws.write(into, forecast, mode=mode, source=source)
     board = None if leaderboard is None else leaderboard.reset_index(drop=leaderboard.index.name is None)
     if board is not None:
-        _write(ws, lb_name, board, source)
+        ws.write(lb_name, board, mode=mode, source=source)
     if scores is not None:
-        _write(ws, sc_name, scores, source)
+        ws.write(sc_name, scores, mode=mode, source=source)
     notes = _data_notes(data.report)
     fallback = list(getattr(fitted_auto, "fallback_series_", []))
     if fallback:

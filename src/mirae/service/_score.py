@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mirae.errors import ConfigError, MissingColumnsError, TargetNotFoundError
+from mirae.service._outputs import WriteMode, check_outputs
 from mirae.service._train import DEFAULT_EXPLAIN
 
 if TYPE_CHECKING:
@@ -138,6 +139,7 @@ def predict_table(
     table: str,
     *,
     into: str,
+    mode: WriteMode = "create",
     tracking_uri: str | None = None,
     progress: Progress | None = None,
 ) -> PredictRun:
@@ -153,7 +155,10 @@ def predict_table(
         not trained on are kept in the output but ignored; missing ones raise
         :class:`~mirae.errors.MissingColumnsError` listing them.
     into : str
-        Output table (replaced when it exists; its history is kept).
+        Output table; never the scored table itself.
+    mode : {'create', 'replace', 'append'}
+        ``create`` refuses an existing output table (checked before the model
+        is loaded); ``replace`` keeps its old snapshots in the history.
     tracking_uri : str, optional
         MLflow tracking URI overriding the workspace's own store.
     progress : Progress, optional
@@ -167,6 +172,7 @@ def predict_table(
     from mirae.core._progress import NullProgress
 
     progress = progress or NullProgress()
+    check_outputs(ws, [into], inputs=[table], mode=mode)
     progress.start(f"loading model {model_ref}")
     model, info = load_model(ws, model_ref, tracking_uri)
     progress.start(f"reading {table}")
@@ -197,7 +203,7 @@ def predict_table(
         out[name] = values
     progress.start(f"writing {into}")
     source = f"predict {info.ref} (run {info.run_id}) on {table}@{source_snapshot}"
-    snapshot = ws.write(into, out, mode="replace", source=source)
+    snapshot = ws.write(into, out, mode=mode, source=source)
     progress.finish()
     return PredictRun(
         table=into,

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from mirae.errors import ConfigError
+from mirae.service._outputs import WriteMode, check_outputs
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -74,6 +75,7 @@ def simulate_table(
     freq: str | None = None,
     fill: str | None = "zero",
     into: str | None = None,
+    mode: WriteMode = "create",
     progress: Progress | None = None,
 ) -> SimulationRun:
     """Units, revenue, margin and margin rate per discount / price / promotion scenario.
@@ -106,7 +108,9 @@ def simulate_table(
     discounts, prices : sequence of float
         Discount rates (0.2 = 20% off) and explicit price points.
     into : str, optional
-        Also store the scenario table under this name.
+        Also store the scenario table under this name (never ``table`` itself).
+    mode : {'create', 'replace', 'append'}
+        How ``into`` is written; ``create`` refuses an existing table before any work.
 
     Raises
     ------
@@ -125,6 +129,8 @@ def simulate_table(
     )
 
     progress = progress or NullProgress()
+    if into:
+        check_outputs(ws, [into], inputs=[table], mode=mode)
     progress.start(f"reading {table}")
     frame = ws.to_pandas(table)
     selection = "all series"
@@ -197,8 +203,6 @@ def simulate_table(
     )
     if into:
         run.table = into
-        run.snapshot = ws.write(
-            into, scenarios, mode="replace", source=f"simulation on {table} ({selection})"
-        )
+        run.snapshot = ws.write(into, scenarios, mode=mode, source=f"simulation on {table} ({selection})")
     progress.finish()
     return run
