@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
     from mirae.core._progress import Progress
     from mirae.lake import SnapshotInfo, Workspace
+    from mirae.track import Tracker
 
 DEFAULT_LEVELS = (80, 95)
 
@@ -171,6 +172,7 @@ def forecast_table(
     lb_name, sc_name = f"{into}_leaderboard", f"{into}_scores"
     inputs = [name for name in (table, future, events) if name]
     check_outputs(ws, [into, lb_name, sc_name], inputs=inputs, mode=mode)
+    tracker = _open_tracker(ws, tracking_uri) if track else None  # fails now, not after the backtests
     progress.start(f"reading {table}")
     source_snapshot = ws.current_snapshot_id(table)
     history = ws.to_pandas(table, snapshot=source_snapshot)
@@ -230,15 +232,15 @@ def forecast_table(
         backtest_metrics=metrics,
         group_choice=group_choice,
     )
-    if track:
+    if tracker is not None:
         progress.start("logging the run to MLflow")
         run.run_id = _log_run(
+            tracker,
             ws,
             run,
             data,
             fitted_auto,
             board,
-            tracking_uri,
             {
                 "h": h,
                 "freq": data.freq.code,
@@ -325,18 +327,21 @@ def _backtest_metrics(auto: Any, data: Any) -> dict[str, float]:
     return {f"backtest_{k}": float(v) for k, v in means.items() if np.isfinite(v)}
 
 
+def _open_tracker(ws: Workspace, tracking_uri: str | None) -> Tracker:
+    from mirae.track import Tracker
+
+    return Tracker.for_workspace(ws.path, tracking_uri=tracking_uri).open()
+
+
 def _log_run(
+    tracker: Tracker,
     ws: Workspace,
     run: ForecastRun,
     data: Any,
     auto: Any,
     board: pd.DataFrame | None,
-    tracking_uri: str | None,
     params: dict[str, Any],
 ) -> str:
-    from mirae.track import Tracker
-
-    tracker = Tracker.for_workspace(ws.path, tracking_uri=tracking_uri)
     lineage = {
         "mirae.table": run.source_table,
         "mirae.snapshot_id": run.source_snapshot,

@@ -228,6 +228,10 @@ def train_table(
     if not 0.0 <= holdout < 0.9:
         msg = f"holdout must be a share of rows between 0 and 0.9; got {holdout!r}."
         raise ConfigError(msg)
+    progress.start("opening the tracking store")
+    tracker = Tracker.for_workspace(
+        ws.path, tracking_uri=tracking_uri
+    ).open()  # fails now, not after the search
     progress.start(f"reading {table}")
     snapshot_id = ws.current_snapshot_id(table)
     frame = ws.to_pandas(table, snapshot=snapshot_id)
@@ -258,7 +262,6 @@ def train_table(
 
     progress.start("logging the run to MLflow")
     name = model_name or table
-    tracker = Tracker.for_workspace(ws.path, tracking_uri=tracking_uri)
     lineage = {
         "mirae.table": table,
         "mirae.snapshot_id": snapshot_id,

@@ -129,20 +129,16 @@ class Tracker:
         (see :func:`mirae.track._relocate.relocate_store`).
         """
         if self._client is None:
-            from mlflow.tracking import MlflowClient
-
             _configure_sql_models()
-            client = MlflowClient(tracking_uri=self.tracking_uri, registry_uri=self.registry_uri)
             if self.workspace is not None:
                 from mirae.lake import writer_lock
                 from mirae.track._relocate import relocate_store
 
                 with writer_lock(self.workspace):
                     relocate_store(self.workspace / STORE_FILE, self.workspace)
-                    _touch_stores(client, self.tracking_uri)
+                    self._client = _open_client(self.tracking_uri, self.registry_uri)
             else:
-                _touch_stores(client, self.tracking_uri)
-            self._client = client
+                self._client = _open_client(self.tracking_uri, self.registry_uri)
         return self._client
 
     def open(self) -> Tracker:
@@ -350,25 +346,63 @@ class RunLogger:
         return digest
 
 
-def _touch_stores(client: MlflowClient, uri: str) -> None:
-    """Open the tracking store and the registry (creating their schema), or raise TrackingError."""
-    from mlflow.exceptions import MlflowException
+#: Seconds a database server of the tracking store has to accept a connection.
+CONNECT_TIMEOUT_S = 10
+_SERVER_DATABASES = ("postgresql", "mysql", "mssql")
 
+
+def _probe_database(uri: str) -> None:
+    """Connect once to a database server of the tracking store, or raise TrackingError at once.
+
+    MLflow retries a failed connection ten times with growing pauses (about
+    100 s in all) before it gives up; a wrong address should say so in
+    seconds.
+    """
+    if uri.split(":", 1)[0].split("+", 1)[0].lower() not in _SERVER_DATABASES:
+        return
+    import sqlalchemy
+
+    args = {} if uri.lower().startswith("mssql") else {"connect_timeout": CONNECT_TIMEOUT_S}
     try:
+        engine = sqlalchemy.create_engine(uri, connect_args=args)
+        try:
+            with engine.connect():
+                pass
+        finally:
+            engine.dispose()
+    except Exception as exc:  # driver missing, refused, timed out, bad password
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        msg = (
+            f"cannot connect to the MLflow tracking database {_hide_password(uri)}: {reason}. "
+            "Check --tracking-uri (or MIRAE_TRACKING_URI) and that the server runs, "
+            "or leave it unset to use the workspace's own store."
+        )
+        raise TrackingError(msg) from None
+
+
+def _hide_password(uri: str) -> str:
+    return re.sub(r"(//[^:/@]+:)[^@]*@", r"\1***@", uri)
+
+
+def _open_client(tracking_uri: str, registry_uri: str | None) -> MlflowClient:
+    """An ``MlflowClient`` whose tracking store and registry exist (their schema created), or TrackingError."""
+    from mlflow.exceptions import MlflowException
+    from mlflow.tracking import MlflowClient
+
+    _probe_database(tracking_uri)
+    shown = _hide_password(tracking_uri)
+    hint = "Check --tracking-uri (or MIRAE_TRACKING_URI), or leave it unset to use the workspace's own store."
+    try:
+        client = MlflowClient(tracking_uri=tracking_uri, registry_uri=registry_uri)
         client.search_experiments(max_results=1)
         client.search_registered_models(max_results=1)
     except MlflowException as exc:
-        msg = (
-            f"cannot open the MLflow tracking store {uri}: {exc.message}. "
-            "Check --tracking-uri (or MIRAE_TRACKING_URI), or leave it unset to use the workspace's own store."
-        )
+        msg = f"cannot open the MLflow tracking store {shown}: {exc.message.strip()}. {hint}"
         raise TrackingError(msg) from None
     except Exception as exc:  # sqlalchemy, network and file errors of the store
-        msg = (
-            f"cannot open the MLflow tracking store {uri}: {type(exc).__name__}: {exc}. "
-            "Check --tracking-uri (or MIRAE_TRACKING_URI), or leave it unset to use the workspace's own store."
-        )
+        msg = f"cannot open the MLflow tracking store {shown}: {type(exc).__name__}: {exc}. {hint}"
         raise TrackingError(msg) from None
+    return client
 
 
 def _configure_sql_models() -> None:
