@@ -90,7 +90,7 @@ def test_three_first_trainings_at_once_on_a_fresh_workspace(small: Workspace) ->
         for seed in range(3)
     ]
     outcomes = [child.communicate(timeout=600) for child in children]
-    for child, (out, err) in zip(children, outcomes, strict=True):
+    for child, (_out, err) in zip(children, outcomes, strict=True):
         assert child.returncode == 0, err[-2000:]
     versions = Tracker.for_workspace(small.path).registry.versions("t")
     assert sorted(v.version for v in versions) == [1, 2, 3]
