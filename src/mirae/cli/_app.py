@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
+from typer.exceptions import TyperException
 
 from mirae.cli._console import (
     err_console,
@@ -50,16 +51,95 @@ WriteModeOpt = Annotated[
 ]
 
 
+#: Exit statuses: a problem with the input or the setup, a bug in mirae, Ctrl-C (128 + SIGINT).
+EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 2, 1, 130
+_debug = {"on": False}
+
+
+@app.callback()
+def _options(
+    debug: Annotated[
+        bool,
+        typer.Option(
+            "--debug",
+            envvar="MIRAE_DEBUG",
+            help="Show the full Python traceback of an error (for bug reports).",
+        ),
+    ] = False,
+) -> None:
+    """mirae (미래): predictive analytics on your business tables."""
+    _debug["on"] = debug
+
+
+def _fail(message: str, code: int) -> typer.Exit:
+    from rich.text import Text
+
+    # the message goes in as plain text: brackets in it (``factors [...]``) are not markup
+    err_console.print(Text.assemble(("error:", "bold red"), " ", message), highlight=False, soft_wrap=True)
+    return typer.Exit(code=code)
+
+
+def _describe(exc: BaseException) -> tuple[str, int]:
+    """One line for an error that is not mirae's own, and the exit status."""
+    import errno
+
+    if isinstance(exc, KeyboardInterrupt):
+        return "interrupted. Writes are atomic: no table was half-written.", EXIT_INTERRUPTED
+    if isinstance(exc, MemoryError):
+        return (
+            "out of memory. Try a smaller table (or a sample of it), fewer --n-jobs, or a machine with more memory.",
+            EXIT_USAGE,
+        )
+    if isinstance(exc, OSError):
+        where = f" ({exc.filename})" if exc.filename else ""
+        reason = exc.strerror or str(exc)
+        if exc.errno == errno.ENOSPC:
+            return (
+                f"the disk is full{where}. No table was half-written; free some space "
+                "(`mirae maintain` removes files no snapshot needs) and run the command again.",
+                EXIT_USAGE,
+            )
+        if isinstance(exc, PermissionError):
+            return f"permission denied{where}. Check that you may read and write there.", EXIT_USAGE
+        return f"{reason}{where}. Check the path and the disk, then run the command again.", EXIT_USAGE
+    if type(exc).__module__.startswith("mlflow"):
+        detail = getattr(exc, "message", None) or str(exc)
+        return (
+            f"the MLflow tracking store failed: {str(detail).strip().splitlines()[0]}. "
+            "Check --tracking-uri (or MIRAE_TRACKING_URI); the workspace's tables are unaffected.",
+            EXIT_USAGE,
+        )
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return (
+        f"internal error ({type(exc).__name__}{': ' + text if text else ''}). This is a bug in mirae; "
+        "run the command again with --debug (mirae --debug ...) and report what it prints.",
+        EXIT_INTERNAL,
+    )
+
+
 def friendly_errors(func: F) -> F:
-    """Turn mirae's errors into a one-line message and exit code 2 (no traceback)."""
+    """Turn every error into a one-line message and an exit status; ``--debug`` shows the traceback.
+
+    mirae's own errors (bad input or setup) exit with 2, as do disk, memory
+    and tracking-store failures; Ctrl-C exits with 130; anything else is a
+    bug and exits with 1, asking for ``--debug``.
+    """
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
+        except (typer.Exit, typer.Abort, TyperException, SystemExit):  # usage errors and exits
+            raise
         except MiraeError as exc:
-            err_console.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True, soft_wrap=True)
-            raise typer.Exit(code=2) from None
+            if _debug["on"]:
+                raise
+            raise _fail(str(exc), EXIT_USAGE) from None
+        except BaseException as exc:  # the last line of defence: no traceback for the user
+            if _debug["on"]:
+                raise
+            message, code = _describe(exc)
+            raise _fail(message, code) from None
 
     return wrapper  # type: ignore[return-value]
 

@@ -43,22 +43,32 @@ def open_catalog(root: Path) -> SqlCatalog:
     """Open (creating on first use) the SQLite Iceberg catalog under ``root``."""
     from pyiceberg.catalog.sql import SqlCatalog
     from pyiceberg.exceptions import NamespaceAlreadyExistsError
+    from sqlalchemy.exc import SQLAlchemyError
 
     warehouse = root / WAREHOUSE_DIR
     warehouse.mkdir(parents=True, exist_ok=True)
     with writer_lock(root):
-        catalog = SqlCatalog(
-            "mirae",
-            uri=f"sqlite:///{root / CATALOG_FILE}?timeout=60",
-            # locations are stored relative to the workspace (see _fileio): a copied or
-            # moved workspace reads and writes its own files
-            warehouse=f"{PREFIX}{WAREHOUSE_DIR}",
-            **{"py-io-impl": "mirae.lake._fileio.WorkspaceFileIO", ROOT_PROPERTY: str(root)},
-        )
         try:
-            catalog.create_namespace(NAMESPACE)
-        except NamespaceAlreadyExistsError:
-            pass
+            catalog = SqlCatalog(
+                "mirae",
+                uri=f"sqlite:///{root / CATALOG_FILE}?timeout=60",
+                # locations are stored relative to the workspace (see _fileio): a copied or
+                # moved workspace reads and writes its own files
+                warehouse=f"{PREFIX}{WAREHOUSE_DIR}",
+                **{"py-io-impl": "mirae.lake._fileio.WorkspaceFileIO", ROOT_PROPERTY: str(root)},
+            )
+            try:
+                catalog.create_namespace(NAMESPACE)
+            except NamespaceAlreadyExistsError:
+                pass
+        except SQLAlchemyError as exc:
+            reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+            msg = (
+                f"the workspace catalog {root / CATALOG_FILE} cannot be read ({reason}); it is damaged "
+                "or not a mirae catalog. Restore it from a backup or a copy of the workspace; the table "
+                f"files under {warehouse} are untouched."
+            )
+            raise WorkspaceError(msg) from None
     return catalog
 
 
