@@ -73,7 +73,8 @@ def test_predict_checks_its_output_before_loading_the_model(sales: Workspace) ->
     with pytest.raises(ConfigError, match="is an input"):
         predict_table(sales, "no_such_model", "sales", into="sales", mode="replace")
     with pytest.raises(
-        ConfigError, match="unknown write mode 'overwrite'; use one of create, replace, append"
+        ConfigError,
+        match=r"write mode \(--mode\) must be one of 'create', 'replace', 'append'; got 'overwrite'",
     ):
         predict_table(sales, "no_such_model", "sales", into="new", mode="overwrite")  # type: ignore[arg-type]
 

@@ -51,8 +51,8 @@ WriteModeOpt = Annotated[
 ]
 
 
-#: Exit statuses: a problem with the input or the setup, a bug in mirae, Ctrl-C (128 + SIGINT).
-EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 2, 1, 130
+#: Exit statuses: any failure (input, setup, or a bug in mirae), and Ctrl-C (128 + SIGINT).
+EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 2, 2, 130
 _debug = {"on": False}
 
 
@@ -120,9 +120,9 @@ def _describe(exc: BaseException) -> tuple[str, int]:
 def friendly_errors(func: F) -> F:
     """Turn every error into a one-line message and an exit status; ``--debug`` shows the traceback.
 
-    mirae's own errors (bad input or setup) exit with 2, as do disk, memory
-    and tracking-store failures; Ctrl-C exits with 130; anything else is a
-    bug and exits with 1, asking for ``--debug``.
+    Every failure exits with 2 (mirae's own errors, disk, memory and
+    tracking-store failures, and bugs, which ask for ``--debug``); Ctrl-C
+    exits with 130.
     """
 
     @functools.wraps(func)

@@ -40,6 +40,9 @@ def forecast(
     future: Annotated[str | None, typer.Option(help="Table with future values of --exog columns.")] = None,
     freq: Annotated[str | None, typer.Option(help="D, W, M or Q (default: inferred).")] = None,
     fill: Annotated[str | None, typer.Option(help="Fill missing periods: zero or missing.")] = None,
+    negative: Annotated[
+        str, typer.Option(help="Negative targets: error, keep (returns, adjustments) or zero.")
+    ] = "error",
     models: Annotated[
         str | None,
         typer.Option(help="Models to try, e.g. ETS,ARIMA,Theta,GlobalBoost (default: chosen from the data)."),
@@ -81,6 +84,7 @@ def forecast(
             future=future,
             freq=freq,
             fill=fill,
+            negative=negative,  # type: ignore[arg-type]  # checked by ForecastData
             models=_split(models) or None,
             level=tuple(int(v) for v in _numbers(level, "--level")),
             n_windows=windows,
@@ -128,6 +132,9 @@ def simulate(
     discounts: Annotated[str, typer.Option(help="Discount percents.")] = "0,10,20,30,40",
     prices: Annotated[str | None, typer.Option(help="Explicit price points.")] = None,
     freq: Annotated[str | None, typer.Option(help="D, W, M or Q (default: inferred).")] = None,
+    elasticity: Annotated[
+        float | None, typer.Option(help="A known price elasticity (e.g. -1.5) instead of estimating one.")
+    ] = None,
     into: Annotated[str | None, typer.Option(help="Also store the scenario table.")] = None,
     mode: WriteModeOpt = "create",
     workspace: WorkspaceOpt = None,
@@ -160,6 +167,7 @@ def simulate(
             discounts=tuple(d / 100 for d in _numbers(discounts, "--discounts")),
             prices=_numbers(prices, "--prices") if prices else (),
             freq=freq,
+            elasticity=elasticity,
             into=into,
             mode=mode,  # type: ignore[arg-type]  # checked by the service
             progress=progress,
@@ -190,3 +198,5 @@ def simulate(
         + (f", promotion uplift x{math.exp(run.uplift):.2f}" if promo else "")
         + f" ({run.n_obs:,} observations). * = best margin"
     )
+    for note in run.notes:
+        typer.echo(f"  note: {note}")

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import Literal, get_args
 
 import numpy as np
 import pandas as pd
 
+from mirae.core._choices import check_choice
 from mirae.errors import (
     DuplicateObservationError,
     GapError,
@@ -30,6 +31,47 @@ __all__ = ["ForecastData"]
 ID, TIME, TARGET = "unique_id", "ds", "y"
 Fill = Literal["zero", "missing"]
 Negative = Literal["error", "keep", "zero"]
+
+
+#: Whole-number date layouts read as dates, widest first: 20240131, 202401, 2024.
+_NUMBER_DATES = (
+    ("%Y%m%d", 10000101, 99991231, "YYYYMMDD"),
+    ("%Y%m", 100001, 999912, "YYYYMM"),
+    ("%Y", 1000, 9999, "YYYY"),
+)
+
+
+def _to_dates(values: pd.Series, time_col: str) -> tuple[pd.Series, str | None]:
+    """The time column as timestamps, and a note when numbers were read as dates.
+
+    Whole numbers are read as dates when every value fits one layout
+    (``20240131``, ``202401``, ``2024``); period numbers (1, 2, 3, ...) are
+    refused, since nanoseconds since 1970 are never what a user meant.
+    """
+    if pd.api.types.is_bool_dtype(values) or not pd.api.types.is_numeric_dtype(values):
+        try:
+            return pd.to_datetime(values), None
+        except (ValueError, TypeError) as exc:
+            msg = f"time column {time_col!r} must hold dates; {exc}. Convert it with pd.to_datetime first."
+            raise SchemaError(msg) from exc
+    present = values.dropna()
+    whole = bool(len(present)) and bool((present % 1 == 0).all())
+    if whole:
+        numbers = present.astype("int64")
+        for layout, low, high, name in _NUMBER_DATES:
+            if numbers.between(low, high).all():
+                parsed = pd.to_datetime(numbers.astype(str), format=layout, errors="coerce")
+                if parsed.notna().all():
+                    out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
+                    out.loc[present.index] = parsed.to_numpy()
+                    return out, f"time column {time_col!r} holds numbers, read as {name} dates"
+    shown = f"{present.min():g} to {present.max():g}" if len(present) else "no values"
+    msg = (
+        f"time column {time_col!r} holds numbers ({shown}), not dates: mirae needs calendar dates to tell "
+        "the frequency, seasons and holidays. Convert the periods to dates first (e.g. the first "
+        "day of each week or month), or store dates as 20240131, 202401 or 2024."
+    )
+    raise SchemaError(msg)
 
 
 def _missing(df: pd.DataFrame, cols: Sequence[str], role: str) -> None:
@@ -139,6 +181,8 @@ class ForecastData:
         >>> data.freq.offset, len(data.history)
         ('W-FRI', 3)
         """
+        check_choice(fill, (None, *get_args(Fill)), what="fill (--fill)")
+        check_choice(negative, get_args(Negative), what="negative (--negative)")
         hierarchy, exog = tuple(hierarchy), tuple(exog)
         _missing(df, [id_col, time_col, target_col], "id/time/target")
         _missing(df, hierarchy, "hierarchy")
@@ -146,11 +190,7 @@ class ForecastData:
         frame = df[[id_col, time_col, target_col, *hierarchy, *exog]].copy()
         frame.columns = pd.Index([ID, TIME, TARGET, *hierarchy, *exog])
         frame[ID] = frame[ID].astype(str)
-        try:
-            frame[TIME] = pd.to_datetime(frame[TIME])
-        except (ValueError, TypeError) as exc:
-            msg = f"time column {time_col!r} must hold dates; {exc}. Convert it with pd.to_datetime first."
-            raise SchemaError(msg) from exc
+        frame[TIME], time_note = _to_dates(frame[TIME], time_col)
         frame[TARGET] = _numeric_target(frame[TARGET], target_col)
         _check_duplicates(frame, id_col, time_col)
         frequency = infer_frequency(frame[TIME], freq)
@@ -168,6 +208,8 @@ class ForecastData:
             fut = _future_frame(future, id_col, time_col, exog)
         hist, gaps = _fill_gaps(hist, frequency, fill, hierarchy, id_col, exog=tuple(exog))
         report: dict[str, object] = {"gaps_filled": gaps, "fill": fill, "negative_handled": 0}
+        if time_note:
+            report["time_note"] = time_note
         negatives = hist[TARGET] < 0
         if negatives.any():
             if negative == "error":
@@ -175,7 +217,8 @@ class ForecastData:
                 msg = (
                     f"target {target_col!r} must be >= 0; got {int(negatives.sum())} negative value(s) "
                     f"(first: series {first[ID]!r} at {first[TIME].date()}: {first[TARGET]:g}). "
-                    f"Pass negative='keep' (returns, adjustments) or negative='zero' to floor them."
+                    "Pass negative='keep' (returns, adjustments) or negative='zero' to floor them "
+                    "(on the command line: --negative keep or --negative zero)."
                 )
                 raise TargetValueError(msg)
             if negative == "zero":

@@ -8,11 +8,12 @@ are shifted with their point forecast (widths kept from the base model).
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, get_args
 
 import numpy as np
 import pandas as pd
 
+from mirae.core._choices import check_choice
 from mirae.errors import HierarchyError
 from mirae.forecast._auto import AutoForecaster
 from mirae.forecast._backtest import backtest
@@ -73,6 +74,7 @@ class HierarchicalForecaster(Forecaster):
         return self._base().aliases
 
     def _fit(self, data: ForecastData) -> None:
+        check_choice(self.method, get_args(Method), what="reconciliation method (--reconcile)")
         if not data.hierarchy:
             msg = "HierarchicalForecaster needs hierarchy columns; build the data with hierarchy=['group', ...]."
             raise HierarchyError(msg)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, get_args
 
+from mirae.core._choices import check_choice
 from mirae.errors import ConfigError
 from mirae.service._outputs import WriteMode, check_outputs
 
@@ -13,6 +14,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from mirae.core._progress import Progress
+    from mirae.forecast._data import Negative
     from mirae.lake import SnapshotInfo, Workspace
     from mirae.track import Tracker
 
@@ -86,6 +88,7 @@ def forecast_table(
     future: str | None = None,
     freq: str | None = None,
     fill: str | None = None,
+    negative: Negative = "error",
     models: Sequence[str] | None = None,
     level: Sequence[int] = DEFAULT_LEVELS,
     n_windows: int = 3,
@@ -131,6 +134,8 @@ def forecast_table(
     freq, fill : str, optional
         Frequency (``D``, ``W``, ``M``, ``Q``, ``Y``; inferred when omitted) and gap
         handling (``zero`` or ``missing``).
+    negative : {'error', 'keep', 'zero'}
+        Negative targets (returns, adjustments): refused, kept, or floored at zero.
     models : sequence of str, optional
         Models to try: statistical aliases (``ETS``, ``ARIMA``, ``Theta``,
         ``CES``, ``SeasonalNaive``, ``Naive``, ``HistoricAverage``) and
@@ -164,11 +169,13 @@ def forecast_table(
     """
     from mirae.core._progress import NullProgress
     from mirae.forecast import ForecastData, HierarchicalForecaster
+    from mirae.forecast._reconcile import Method
 
     progress = progress or NullProgress()
     if h < 1:
         msg = f"the horizon h must be at least 1; got {h}."
         raise ConfigError(msg)
+    check_choice(reconcile, get_args(Method), what="reconciliation method (--reconcile)")
     lb_name, sc_name = f"{into}_leaderboard", f"{into}_scores"
     inputs = [name for name in (table, future, events) if name]
     check_outputs(ws, [into, lb_name, sc_name], inputs=inputs, mode=mode)
@@ -188,6 +195,7 @@ def forecast_table(
         exog=tuple(exog),
         future=future_frame,
         fill=fill,  # type: ignore[arg-type]
+        negative=negative,
     )
     auto = _auto_forecaster(data, models, h, n_windows, holidays, events_frame, n_jobs)
     model: Any = (
@@ -367,7 +375,7 @@ def _log_run(
 
 
 def _data_notes(report: dict[str, Any]) -> list[str]:
-    notes = []
+    notes = [str(report["time_note"])] if report.get("time_note") else []
     gaps = report.get("gaps_filled")
     if isinstance(gaps, dict) and gaps:
         total = sum(int(v) for v in gaps.values())

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Literal, get_args
 
+from mirae.core._choices import check_choice
 from mirae.errors import ConfigError, TableExistsError
 
 if TYPE_CHECKING:
@@ -43,9 +44,7 @@ def check_outputs(ws: Workspace, outputs: Iterable[str], *, inputs: Iterable[str
     TableExistsError
         In ``create`` mode, for an output that already exists.
     """
-    if mode not in WRITE_MODES:
-        msg = f"unknown write mode {mode!r}; use one of {', '.join(WRITE_MODES)}."
-        raise ConfigError(msg)
+    check_choice(mode, WRITE_MODES, what="write mode (--mode)")
     read = {name.lower(): name for name in inputs}
     names = list(dict.fromkeys(outputs))
     for name in names:

@@ -263,8 +263,10 @@ def evaluate_table(
     """
     from mirae.core._progress import NullProgress
     from mirae.evaluate import evaluate_classifier, evaluate_regressor
+    from mirae.evaluate._labels import check_lang
 
     progress = progress or NullProgress()
+    check_lang(lang)
     progress.start(f"loading model {model_ref}")
     model, info = load_model(ws, model_ref, tracking_uri)
     snapshot_id = ws.current_snapshot_id(table)

@@ -74,6 +74,7 @@ def simulate_table(
     prices: Sequence[float] = (),
     freq: str | None = None,
     fill: str | None = "zero",
+    elasticity: float | None = None,
     into: str | None = None,
     mode: WriteMode = "create",
     progress: Progress | None = None,
@@ -107,6 +108,11 @@ def simulate_table(
         0/1 promotion column; scenarios are crossed with promotion off/on.
     discounts, prices : sequence of float
         Discount rates (0.2 = 20% off) and explicit price points.
+    elasticity : float, optional
+        A known price elasticity (``-1.5``: 1.5 % fewer units per 1 % higher
+        price) used instead of estimating one, e.g. when the history never
+        changes price; the promotion uplift is then still estimated where the
+        history allows, and taken as none otherwise (said in the notes).
     into : str, optional
         Also store the scenario table under this name (never ``table`` itself).
     mode : {'create', 'replace', 'append'}
@@ -158,7 +164,12 @@ def simulate_table(
         fill=fill,  # type: ignore[arg-type]
     )
     progress.start("estimating the price response")
-    response = fit_price_response(data, price=price, promo=promo)
+    notes: list[str] = []
+    if elasticity is None:
+        response = fit_price_response(data, price=price, promo=promo)
+    else:
+        response, note = _given_response(data, elasticity, price=price, promo=promo)
+        notes.append(note)
     progress.start("forecasting the baseline")
     baseline_model = AutoForecaster(
         forecasters=[StatisticalForecaster(models=("ETS", "Theta", "SeasonalNaive"))], h=h, n_windows=2
@@ -200,9 +211,38 @@ def simulate_table(
         elasticity=response.elasticity,
         uplift=response.uplift,
         n_obs=response.n_obs,
+        method="log-log elasticity with series and season controls"
+        if elasticity is None
+        else "given elasticity",
+        notes=notes,
     )
     if into:
         run.table = into
         run.snapshot = ws.write(into, scenarios, mode=mode, source=f"simulation on {table} ({selection})")
     progress.finish()
     return run
+
+
+def _given_response(data: Any, elasticity: float, *, price: str, promo: str | None) -> tuple[Any, str]:
+    """The response with the user's elasticity; the promotion uplift estimated when the history allows."""
+    import math
+
+    from mirae.errors import NoPriceVariationError
+    from mirae.forecast import PriceResponse, fit_price_response
+
+    if not math.isfinite(elasticity):
+        msg = f"the elasticity must be a number (e.g. -1.5); got {elasticity!r}."
+        raise ConfigError(msg)
+    note = f"price elasticity {elasticity:g} given, not estimated"
+    if promo is None:
+        return PriceResponse(elasticity=elasticity, uplift=0.0, n_obs=0), note
+    try:
+        fitted = fit_price_response(data, price=price, promo=promo)
+    except NoPriceVariationError:
+        return PriceResponse(elasticity=elasticity, uplift=0.0, n_obs=0), (
+            f"{note}; the promotion uplift could not be estimated from a history without price changes "
+            "and is taken as none"
+        )
+    return PriceResponse(elasticity=elasticity, uplift=fitted.uplift, n_obs=fitted.n_obs), (
+        f"{note}; promotion uplift estimated from {fitted.n_obs:,} rows"
+    )

@@ -20,7 +20,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from mirae.errors import ConfigError, TargetNotFoundError
+from mirae.core._choices import check_choice
+from mirae.errors import ConfigError, TargetError, TargetNotFoundError
 
 if TYPE_CHECKING:
     import numpy as np
@@ -222,9 +223,11 @@ def train_table(
     ('binary', 'customers/1', 40)
     """
     from mirae.core._progress import NullProgress
+    from mirae.evaluate._labels import check_lang
     from mirae.track import Tracker
 
     progress = progress or NullProgress()
+    check_lang(lang)
     if not 0.0 <= holdout < 0.9:
         msg = f"holdout must be a share of rows between 0 and 0.9; got {holdout!r}."
         raise ConfigError(msg)
@@ -244,6 +247,12 @@ def train_table(
             raise ConfigError(msg)
     rows = len(frame)
     missing = frame[target].isna().to_numpy()
+    if rows and missing.all():
+        msg = (
+            f"the target {target!r} is empty in all {rows:,} rows of table {table!r}: there is nothing to "
+            "learn from. Check the column name, or fill the target (e.g. ingest a file that has it)."
+        )
+        raise TargetError(msg)
     frame = frame.loc[~missing].reset_index(drop=True)
     kind = _resolve_task(frame[target], task)
     notes = [f"dropped {int(missing.sum()):,} rows with no {target!r}."] if missing.any() else []
@@ -368,11 +377,9 @@ def train_table(
 def _resolve_task(y: pd.Series, task: Task) -> Literal["classification", "regression"]:
     import pandas as pd
 
+    check_choice(task, ("auto", "classification", "regression"), what="task (--task)")
     if task in ("classification", "regression"):
         return task
-    if task != "auto":
-        msg = f"task must be 'auto', 'classification' or 'regression'; got {task!r}."
-        raise ConfigError(msg)
     if pd.api.types.is_bool_dtype(y) or not pd.api.types.is_numeric_dtype(y):
         return "classification"
     values = y.to_numpy(dtype="float64")

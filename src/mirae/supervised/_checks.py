@@ -56,7 +56,11 @@ def clean_target(frame: pd.DataFrame, y: pd.Series) -> tuple[pd.DataFrame, pd.Se
     notices: list[str] = []
     missing = y.isna().to_numpy()
     if missing.all():
-        msg = f"the target has no values: all {len(y)} rows are missing. Pass a filled target column."
+        msg = (
+            "the target has no rows to learn from (the table is empty)."
+            if len(y) == 0
+            else f"the target has no values: it is empty in all {len(y):,} rows. Pass a filled target column."
+        )
         raise TargetError(msg)
     if missing.any():
         n_missing = int(missing.sum())

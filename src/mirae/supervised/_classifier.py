@@ -178,7 +178,8 @@ class AutoClassifier(ClassifierMixin, AutoModel):
         if pd.api.types.is_float_dtype(y) and not np.all(np.mod(y.to_numpy(dtype=np.float64), 1) == 0):
             msg = (
                 f"the target has {y.nunique()} distinct non-integer values; it looks continuous. "
-                "Use AutoRegressor for numeric targets, or bin the target into classes."
+                "Use AutoRegressor for numeric targets (task='regression'; on the command line "
+                "--task regression), or bin the target into classes."
             )
             raise TargetError(msg)
         values = y.to_numpy()

@@ -29,6 +29,7 @@ from mirae.lake._ingest._encoding import (
     undecodable_error,
 )
 from mirae.lake._ingest._result import EXAMPLES, SkippedLine, SourceData
+from mirae.lake._ingest._tidy import boolean_notes, case_rename_notes
 
 if TYPE_CHECKING:
     import duckdb
@@ -121,8 +122,7 @@ def read_csv(
     has_header, skip, sniffed = reader.sniff(header)
     if header is None:
         notes.append("header row detected" if has_header else "no header row detected")
-    if has_header:
-        _check_header(text_sample, delimiter, skip, label)
+    header_names = _check_header(text_sample, delimiter, skip, label) if has_header else []
     check_declared_columns(declared, [name for name, _ in sniffed], label=label)
 
     types = dict(declared)
@@ -144,6 +144,8 @@ def read_csv(
     if table.num_columns == 0 or (table.num_rows == 0 and not bad):
         msg = f"{label} has a header but no data rows. Check that the export finished."
         raise EmptySourceError(msg)
+    notes += case_rename_notes(header_names, table.column_names)  # DuckDB renamed them
+    notes += boolean_notes(table, text_sample, delimiter, skip, has_header, declared=set(declared))
     return SourceData(
         table=table,
         source=label,
@@ -194,15 +196,16 @@ def detect_delimiter(text: str, *, prefer_tab: bool = False) -> str:
     return chosen
 
 
-def _check_header(text: str, delimiter: str, skip: int, label: str) -> None:
-    """Raise SchemaError for repeated header names (DuckDB would rename them silently)."""
+def _check_header(text: str, delimiter: str, skip: int, label: str) -> list[str]:
+    """The header's names; SchemaError for repeated ones (DuckDB would rename them silently)."""
     lines = text.splitlines(keepends=True)[skip:]
     try:
         names = next(csv.reader(io.StringIO("".join(lines)), delimiter=delimiter), [])
     except csv.Error:  # pragma: no cover - DuckDB parsed the same header
-        return
+        return []
     names = [n.strip() or f"column{i}" for i, n in enumerate(names)]
     check_unique_columns(names, where=f"the header of {label}")
+    return names
 
 
 class _Reader:

@@ -23,6 +23,7 @@ from mirae.lake._ingest._detect import (
 )
 from mirae.lake._ingest._dtypes import apply_dtypes
 from mirae.lake._ingest._result import IngestResult, SourceData
+from mirae.lake._ingest._tidy import tidy
 
 if TYPE_CHECKING:
     from mirae.lake._workspace import Workspace, WriteMode
@@ -167,7 +168,7 @@ def read_source(
             data = _sql.read_sql(
                 text, table=table, query=query, schema=schema, chunk_rows=chunk_rows, progress=progress
             )
-            return _finish(data, dtypes, nrows, "row")
+            return tidy(_finish(data, dtypes, nrows, "row"))
         with tempfile.TemporaryDirectory(prefix="mirae-ingest-") as tmp:
             folder = Path(tmp)
             if is_url(text):
@@ -179,7 +180,9 @@ def read_source(
                     )
                     notes = [f"{pages} page(s) fetched"]
                     arrow = _files.records_table(records, label=label, notes=notes)
-                    return _finish(SourceData(arrow, label, "json", notes=notes), dtypes, nrows, "record")
+                    return tidy(
+                        _finish(SourceData(arrow, label, "json", notes=notes), dtypes, nrows, "record")
+                    )
                 path, content_type = _http.download(text, folder, timeout=timeout)
                 fmt = fmt or format_from_name(urlparse(text).path) or format_from_content_type(content_type)
             else:
@@ -215,7 +218,7 @@ def read_source(
                 match=match,
                 table_index=table_index or 0,
             )
-            return data
+            return tidy(data)
     finally:
         progress.finish()
 

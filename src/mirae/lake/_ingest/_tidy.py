@@ -1,0 +1,98 @@
+"""Last steps of every read: names SQL can tell apart, no NUL characters, and a note for each change."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Collection, Sequence
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from mirae.lake._ingest._result import SourceData
+
+__all__ = ["boolean_notes", "case_rename_notes", "tidy"]
+
+#: Text values that stay what they say when read as booleans.
+_PLAIN_BOOLEANS = {"true", "false", ""}
+
+
+def tidy(data: SourceData) -> SourceData:
+    """Rename columns that differ only in case, remove NUL characters from text; note both."""
+    data.table = _case_unique(data.table, data.notes)
+    data.table = _without_nul(data.table, data.notes)
+    return data
+
+
+def _case_unique(table: pa.Table, notes: list[str]) -> pa.Table:
+    """Give later columns whose name differs from an earlier one only in case a ``_1``, ``_2`` suffix."""
+    seen: set[str] = set()
+    names: list[str] = []
+    for name in table.column_names:
+        new = name
+        k = 0
+        while new.lower() in seen:
+            k += 1
+            new = f"{name}_{k}"
+        seen.add(new.lower())
+        names.append(new)
+    notes.extend(case_rename_notes(table.column_names, names))
+    return table.rename_columns(names) if names != table.column_names else table
+
+
+def case_rename_notes(original: Sequence[str], stored: Sequence[str]) -> list[str]:
+    """Notes for columns stored under another name because SQL does not tell their names apart."""
+    notes = []
+    for before, after in zip(original, stored, strict=False):
+        if before != after:
+            first = next(o for o in original if o.lower() == before.lower())
+            notes.append(
+                f"columns '{first}' and '{before}' differ only in case, which SQL treats as one name: "
+                f"'{before}' is stored as '{after}'"
+            )
+    return notes
+
+
+def _without_nul(table: pa.Table, notes: list[str]) -> pa.Table:
+    for i, field in enumerate(table.schema):
+        if not (pa.types.is_string(field.type) or pa.types.is_large_string(field.type)):
+            continue
+        column = table.column(i)
+        hits = pc.sum(pc.match_substring(column, "\x00")).as_py() or 0
+        if hits:
+            table = table.set_column(i, field, pc.replace_substring(column, "\x00", ""))
+            notes.append(f"column '{field.name}': removed NUL characters (\\0) from {hits:,} value(s)")
+    return table
+
+
+def boolean_notes(
+    table: pa.Table, text: str, delimiter: str, skip: int, has_header: bool, *, declared: Collection[str] = ()
+) -> list[str]:
+    """Notes for CSV columns read as booleans from words other than true/false (``yes``/``no``, ``Y``/``N``).
+
+    The words are taken from the sample of the file the reader sniffed;
+    columns whose type the user declared need no note.
+    """
+    flagged = [
+        i
+        for i, field in enumerate(table.schema)
+        if pa.types.is_boolean(field.type) and field.name not in declared
+    ]
+    if not flagged:
+        return []
+    lines = text.splitlines()[skip + (1 if has_header else 0) :][:2000]
+    words: dict[int, dict[str, None]] = {i: {} for i in flagged}
+    for row in csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter):
+        for i in flagged:
+            if i < len(row) and row[i].strip().lower() not in _PLAIN_BOOLEANS:
+                words[i].setdefault(row[i].strip(), None)
+    notes = []
+    for i in flagged:
+        if words[i]:
+            name = table.column_names[i]
+            shown = ", ".join(list(words[i])[:4])
+            notes.append(
+                f"column '{name}' read as true/false from its values {shown}; to keep the text, "
+                f"pass dtypes={{'{name}': 'str'}} (--dtype {name}=str)"
+            )
+    return notes
