@@ -42,7 +42,7 @@ def test_constant_target(german: pd.DataFrame) -> None:
 
 
 def test_all_missing_target(german: pd.DataFrame) -> None:
-    with pytest.raises(TargetError, match="all 1000 rows are missing"):
+    with pytest.raises(TargetError, match="empty in all 1,000 rows"):
         AutoRegressor(**QUICK).fit(german.assign(y=np.nan), "y")
 
 
