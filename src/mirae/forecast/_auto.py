@@ -24,6 +24,7 @@ from typing import ClassVar, Literal
 import numpy as np
 import pandas as pd
 
+from mirae.base import Tags
 from mirae.errors import ConfigError
 from mirae.forecast._backtest import backtest, conformal_intervals
 from mirae.forecast._base import Forecaster, _check_horizon
@@ -152,8 +153,7 @@ class AutoForecaster(Forecaster):
     ('SeasonalNaive', ['unique_id', 'ds', 'SeasonalNaive'])
     """
 
-    probabilistic: ClassVar[bool] = True
-    supports_exog: ClassVar[bool] = True
+    tags: ClassVar[Tags] = Forecaster.tags.but(probabilistic=True, supports_exog=True)
 
     def __init__(
         self,

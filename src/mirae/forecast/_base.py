@@ -9,21 +9,22 @@ Meaning, written down (river-style):
 - ``predict(h)`` returns one row per series and future period, with the caller's
   id and time column names and one column per model alias (``ETS``); with
   ``level=[80, 95]`` probabilistic models add ``ETS-lo-95``/``ETS-hi-95``.
-- Capability flags are class data: ``supports_exog`` (uses dynamic exogenous
-  columns and their future values), ``probabilistic`` (gives its own
-  prediction intervals), ``handles_missing`` (fits on series with NaN targets).
+- Capabilities are class data, :attr:`tags` (:class:`mirae.base.Tags`):
+  ``supports_exog`` (uses dynamic exogenous columns and their future values),
+  ``probabilistic`` (gives its own prediction intervals), ``handles_missing``
+  (fits on series with NaN targets).
 """
 
 from __future__ import annotations
 
-import copy
-import inspect
-from abc import ABC, abstractmethod
+from abc import abstractmethod
 from collections.abc import Sequence
-from typing import Any, ClassVar, Self
+from typing import ClassVar, Self
 
 import pandas as pd
 
+from mirae.base import Forecaster as ForecasterContract
+from mirae.base import Tags
 from mirae.errors import ConfigError
 from mirae.forecast._data import ForecastData
 
@@ -48,52 +49,18 @@ def as_forecast_data(data: ForecastData | pd.DataFrame) -> ForecastData:
     raise ConfigError(msg)
 
 
-class Forecaster(ABC):
-    """Abstract base of mirae forecasters (scikit-learn-style parameters, long-format I/O).
+class Forecaster(ForecasterContract):
+    """Base of mirae's forecasters: the :class:`mirae.base.Forecaster` contract on :class:`ForecastData`.
 
-    Subclasses implement ``_fit(data)`` and ``_predict(h, future, level)`` on
-    canonical columns; this class validates input, keeps the fitted data and
-    renames outputs to the caller's column names.
+    Settings, ``get_params`` / ``set_params`` / ``clone`` and the printed form
+    come from :class:`mirae.base.Estimator` (scikit-learn's protocol);
+    capabilities are :attr:`tags`. Subclasses implement ``_fit(data)`` and
+    ``_predict(h, future, level)`` on canonical columns; this class validates
+    input, keeps the fitted data and renames outputs to the caller's column
+    names.
     """
 
-    supports_exog: ClassVar[bool] = False
-    probabilistic: ClassVar[bool] = False
-    handles_missing: ClassVar[bool] = False
-
-    # -- scikit-learn parameter protocol (kept here so importing mirae.forecast stays cheap) --
-
-    @classmethod
-    def _param_names(cls) -> list[str]:
-        sig = inspect.signature(cls.__init__)
-        return [p.name for p in sig.parameters.values() if p.name != "self" and p.kind != p.VAR_KEYWORD]
-
-    def get_params(self, deep: bool = True) -> dict[str, Any]:
-        """Settings given to ``__init__`` (scikit-learn protocol)."""
-        return {name: getattr(self, name) for name in self._param_names()}
-
-    def set_params(self, **params: Any) -> Self:
-        """Change settings (scikit-learn protocol)."""
-        valid = set(self._param_names())
-        for key, value in params.items():
-            if key not in valid:
-                msg = f"{type(self).__name__} has no setting {key!r}; valid settings: {sorted(valid)}."
-                raise ConfigError(msg)
-            setattr(self, key, value)
-        return self
-
-    def clone(self) -> Self:
-        """A new, unfitted forecaster with the same settings."""
-        params = {k: copy.deepcopy(v) for k, v in self.get_params().items()}
-        return type(self)(**params)
-
-    def __repr__(self) -> str:
-        sig = inspect.signature(type(self).__init__)
-        changed = [
-            f"{name}={getattr(self, name)!r}"
-            for name, p in sig.parameters.items()
-            if name != "self" and p.default is not p.empty and getattr(self, name) != p.default
-        ]
-        return f"{type(self).__name__}({', '.join(changed)})"
+    tags: ClassVar[Tags] = Tags(task="forecast")
 
     # -- public API ------------------------------------------------------------------------------
 
@@ -169,7 +136,7 @@ class Forecaster(ABC):
 
     def _needs_future(self, data: ForecastData) -> bool:
         """Whether predicting needs future exogenous values (capable and the data has exog)."""
-        return self.supports_exog and bool(data.exog)
+        return self.tags.supports_exog and bool(data.exog)
 
     def _check_fitted(self) -> ForecastData:
         data = getattr(self, "data_", None)

@@ -20,6 +20,7 @@ from typing import Any, ClassVar, Literal
 import numpy as np
 import pandas as pd
 
+from mirae.base import Tags
 from mirae.errors import ConfigError
 from mirae.forecast._base import Forecaster
 from mirae.forecast._boost_features import (
@@ -108,8 +109,8 @@ class GlobalBoostForecaster(Forecaster):
     ((8, 3), ['unique_id', 'ds', 'GlobalBoost'])
     """
 
-    supports_exog: ClassVar[bool] = True
-    handles_missing: ClassVar[bool] = True  # missing targets are interpolated before the panel is built
+    # handles_missing: missing targets are interpolated before the panel is built
+    tags: ClassVar[Tags] = Forecaster.tags.but(supports_exog=True, handles_missing=True)
 
     def __init__(
         self,

@@ -13,6 +13,7 @@ from typing import ClassVar, get_args
 import numpy as np
 import pandas as pd
 
+from mirae.base import Tags
 from mirae.core._choices import check_choice
 from mirae.errors import HierarchyError
 from mirae.forecast._auto import AutoForecaster
@@ -56,7 +57,7 @@ class HierarchicalForecaster(Forecaster):
     [['total', 69.0], ['G', 69.0], ['a', 23.0], ['b', 46.0]]
     """
 
-    probabilistic: ClassVar[bool] = True
+    tags: ClassVar[Tags] = Forecaster.tags.but(probabilistic=True)
 
     def __init__(
         self, *, base: Forecaster | None = None, method: Method = "mint_shrink", n_windows: int = 2

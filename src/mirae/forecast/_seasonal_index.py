@@ -35,6 +35,7 @@ from typing import Any, ClassVar, Literal, cast
 import numpy as np
 import pandas as pd
 
+from mirae.base import Tags
 from mirae.errors import ConfigError, HierarchyError
 from mirae.forecast._base import Forecaster
 from mirae.forecast._data import ForecastData
@@ -150,7 +151,7 @@ class SeasonalIndexForecaster(Forecaster):
     4
     """
 
-    supports_exog: ClassVar[bool] = True
+    tags: ClassVar[Tags] = Forecaster.tags.but(supports_exog=True)
 
     def __init__(
         self,

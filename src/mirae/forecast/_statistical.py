@@ -28,6 +28,7 @@ from typing import Any, ClassVar, Literal
 import numpy as np
 import pandas as pd
 
+from mirae.base import Tags
 from mirae.errors import ConfigError
 from mirae.forecast._base import Forecaster
 from mirae.forecast._data import ForecastData
@@ -160,8 +161,8 @@ class StatisticalForecaster(Forecaster):
     [[10.0, 21.0], [11.0, 21.0], [12.0, 21.0]]
     """
 
-    probabilistic: ClassVar[bool] = True
-    handles_missing: ClassVar[bool] = True  # gaps left missing are interpolated before fitting
+    # handles_missing: gaps left missing are interpolated before fitting
+    tags: ClassVar[Tags] = Forecaster.tags.but(probabilistic=True, handles_missing=True)
 
     def __init__(
         self,

@@ -19,6 +19,7 @@ from sklearn.base import BaseEstimator
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
+from mirae.base import Estimator
 from mirae.errors import ConfigError, NoModelFittedError, TargetLeakageWarning
 from mirae.prep import TablePreprocessor, infer_schema, to_frame
 from mirae.supervised._checks import clean_target, find_leaks, split_target
@@ -53,7 +54,7 @@ REFIT_MEMBERS = 4
 REFIT_FACTOR = 1.5
 
 
-class AutoModel(BaseEstimator):
+class AutoModel(Estimator, BaseEstimator):
     """Base of the AutoML estimators; use :class:`AutoClassifier` or :class:`AutoRegressor`."""
 
     def __init__(

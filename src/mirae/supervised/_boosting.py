@@ -10,12 +10,14 @@ The libraries are imported when a model is fitted, not when mirae is imported.
 from __future__ import annotations
 
 import inspect
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.model_selection import train_test_split
 from sklearn.utils.validation import check_is_fitted
+
+from mirae.base import Estimator, Tags
 
 __all__ = ["BoostedClassifier", "BoostedRegressor", "BoostingLibrary"]
 
@@ -54,7 +56,7 @@ def _make(library: str, task: str, params: dict[str, Any], rounds: int, seed: in
     raise ValueError(msg)
 
 
-class _Boosted(BaseEstimator):
+class _Boosted(Estimator, BaseEstimator):
     """Shared fitting logic; see :class:`BoostedClassifier` and :class:`BoostedRegressor`."""
 
     _task = "regression"
@@ -187,6 +189,8 @@ class BoostedClassifier(ClassifierMixin, _Boosted):
     (2, 2)
     """
 
+    tags: ClassVar[Tags] = Tags(task="classification", probabilistic=True, handles_missing=True)
+
     _task = "classification"
 
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> BoostedClassifier:
@@ -223,6 +227,8 @@ class BoostedRegressor(RegressorMixin, _Boosted):
     >>> BoostedRegressor(library="xgboost").fit(X, y).predict(X[:2]).shape
     (2,)
     """
+
+    tags: ClassVar[Tags] = Tags(task="regression", probabilistic=False, handles_missing=True)
 
     _task = "regression"
 

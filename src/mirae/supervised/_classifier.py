@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 import pandas as pd
@@ -12,6 +12,7 @@ from sklearn.metrics import balanced_accuracy_score, f1_score
 from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.validation import check_is_fitted
 
+from mirae.base import Tags
 from mirae.errors import ConfigError, TargetError
 from mirae.supervised._base import AutoModel
 from mirae.supervised._checks import check_class_counts
@@ -114,6 +115,8 @@ class AutoClassifier(ClassifierMixin, AutoModel):
     >>> model.predict(frame.head(2)).shape
     (2,)
     """
+
+    tags: ClassVar[Tags] = Tags(task="classification", probabilistic=True, handles_missing=True)
 
     def __init__(
         self,

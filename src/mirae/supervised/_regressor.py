@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 from sklearn.base import RegressorMixin
 
+from mirae.base import Tags
 from mirae.errors import TargetError
 from mirae.supervised._base import AutoModel
 from mirae.supervised._cv import CvStrategy
@@ -55,6 +56,8 @@ ensemble, ensemble_iterations, check_leakage, n_jobs, random_state
     >>> model.predict(frame.head(2)).shape
     (2,)
     """
+
+    tags: ClassVar[Tags] = Tags(task="regression", probabilistic=False, handles_missing=True)
 
     def __init__(
         self,
