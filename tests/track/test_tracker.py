@@ -35,8 +35,9 @@ def test_workspace_store_and_override(tmp_path: Path, monkeypatch: pytest.Monkey
     assert tracker.tracking_uri == f"sqlite:///{(tmp_path / 'ws').resolve()}/mlflow.db"
     assert tracker.artifact_root == (tmp_path / "ws" / "mlartifacts").resolve().as_uri()
     assert workspace_tracking_uri(tmp_path) == f"sqlite:///{tmp_path.resolve()}/mlflow.db"
+    # the library reads no environment variable: only the command line turns MIRAE_TRACKING_URI into tracking_uri
     monkeypatch.setenv(TRACKING_URI_ENV, "sqlite:////elsewhere/mlflow.db")
-    assert Tracker.for_workspace(tmp_path / "ws").tracking_uri == "sqlite:////elsewhere/mlflow.db"
+    assert Tracker.for_workspace(tmp_path / "ws").tracking_uri == tracker.tracking_uri
     assert Tracker.for_workspace(tmp_path, tracking_uri="http://127.0.0.1:5000").tracking_uri == (
         "http://127.0.0.1:5000"
     )

@@ -42,6 +42,15 @@ WorkspaceOpt = Annotated[
     ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of tables.")]
+TrackingOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--tracking-uri",
+        help="MLflow tracking URI (default: $MIRAE_TRACKING_URI or the workspace's mlflow.db).",
+        envvar="MIRAE_TRACKING_URI",
+        show_default=False,
+    ),
+]
 WriteModeOpt = Annotated[
     str,
     typer.Option(
@@ -53,7 +62,9 @@ WriteModeOpt = Annotated[
 
 #: Exit statuses: any failure (input, setup, or a bug in mirae), and Ctrl-C (128 + SIGINT).
 EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 2, 2, 130
-_debug = {"on": False}
+#: What the global options set for this command: the command line is the only place
+#: mirae reads environment variables (MIRAE_HOME, MIRAE_USER, MIRAE_TRACKING_URI, MIRAE_DEBUG).
+_global: dict[str, Any] = {"on": False, "user": None}
 
 
 @app.callback()
@@ -66,9 +77,19 @@ def _options(
             help="Show the full Python traceback of an error (for bug reports).",
         ),
     ] = False,
+    user: Annotated[
+        str | None,
+        typer.Option(
+            "--user",
+            envvar="MIRAE_USER",
+            help="Name recorded as the author of new snapshots (default: your login name).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """mirae (미래): predictive analytics on your business tables."""
-    _debug["on"] = debug
+    _global["on"] = debug
+    _global["user"] = user
 
 
 def _fail(message: str, code: int) -> typer.Exit:
@@ -132,11 +153,11 @@ def friendly_errors(func: F) -> F:
         except (typer.Exit, typer.Abort, TyperException, SystemExit):  # usage errors and exits
             raise
         except MiraeError as exc:
-            if _debug["on"]:
+            if _global["on"]:
                 raise
             raise _fail(str(exc), EXIT_USAGE) from None
         except BaseException as exc:  # the last line of defence: no traceback for the user
-            if _debug["on"]:
+            if _global["on"]:
                 raise
             message, code = _describe(exc)
             raise _fail(message, code) from None
@@ -148,7 +169,7 @@ def open_workspace(path: Path | None) -> Any:
     """Open the workspace named on the command line (or the default one)."""
     from mirae.lake import Workspace
 
-    return Workspace(path)
+    return Workspace(path, user=_global["user"])
 
 
 def _parse_dtypes(pairs: list[str] | None) -> dict[str, str] | None:
@@ -527,7 +548,3 @@ def main() -> None:
     os.environ.setdefault("MLFLOW_ALLOW_PICKLE_DESERIALIZATION", "false")
     os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
     app()
-
-
-# commands defined in their own modules register themselves on ``app``
-from mirae.cli import _forecast, _train  # noqa: E402, F401

@@ -7,7 +7,15 @@ from typing import Annotated, Any
 
 import typer
 
-from mirae.cli._app import JsonOpt, WorkspaceOpt, WriteModeOpt, app, friendly_errors, open_workspace
+from mirae.cli._app import (
+    JsonOpt,
+    TrackingOpt,
+    WorkspaceOpt,
+    WriteModeOpt,
+    app,
+    friendly_errors,
+    open_workspace,
+)
 from mirae.cli._console import print_json, print_table, progress_bar
 
 
@@ -56,6 +64,7 @@ def forecast(
     events: Annotated[str | None, typer.Option(help="Table of user events (columns date, event).")] = None,
     n_jobs: Annotated[int, typer.Option("--n-jobs", help="Processes / threads to use.")] = 1,
     track: Annotated[bool, typer.Option(help="Log an MLflow run of the forecast.")] = True,
+    tracking_uri: TrackingOpt = None,
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -93,6 +102,7 @@ def forecast(
             events=events,
             n_jobs=n_jobs,
             track=track,
+            tracking_uri=tracking_uri,
             progress=progress,
         )
     if as_json:

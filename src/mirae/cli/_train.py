@@ -7,18 +7,17 @@ from typing import Annotated, Any
 
 import typer
 
-from mirae.cli._app import JsonOpt, WorkspaceOpt, WriteModeOpt, app, friendly_errors, open_workspace
+from mirae.cli._app import (
+    JsonOpt,
+    TrackingOpt,
+    WorkspaceOpt,
+    WriteModeOpt,
+    app,
+    friendly_errors,
+    open_workspace,
+)
 from mirae.cli._console import print_json, print_table, progress_bar
 
-TrackingOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--tracking-uri",
-        help="MLflow tracking URI (default: $MIRAE_TRACKING_URI or the workspace's mlflow.db).",
-        envvar="MIRAE_TRACKING_URI",
-        show_default=False,
-    ),
-]
 LEADERBOARD_SHOWN = 10
 
 

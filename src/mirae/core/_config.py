@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import getpass
-import os
 from pathlib import Path
 
 DEFAULT_WORKSPACE = "mirae-workspace"
@@ -12,25 +11,22 @@ DEFAULT_WORKSPACE = "mirae-workspace"
 def default_workspace_path() -> Path:
     """Return the workspace folder used when none is given.
 
-    ``MIRAE_HOME`` wins when set; otherwise ``./mirae-workspace``.
+    ``./mirae-workspace``. The command line reads ``MIRAE_HOME``; the
+    library reads no environment variable (a server passes paths explicitly).
 
     Returns
     -------
     Path
         An absolute path (the folder may not exist yet).
     """
-    home = os.environ.get("MIRAE_HOME")
-    return Path(home or DEFAULT_WORKSPACE).expanduser().resolve()
+    return Path(DEFAULT_WORKSPACE).resolve()
 
 
 def current_user() -> str:
-    """Return the name recorded as the author of a snapshot.
+    """Return the login name, recorded as a snapshot's author unless a workspace is opened with ``user=``.
 
-    ``MIRAE_USER`` wins when set, so a server can record who asked.
+    The command line passes ``--user`` / ``MIRAE_USER``; a server passes who asked.
     """
-    user = os.environ.get("MIRAE_USER")
-    if user:
-        return user
     try:
         return getpass.getuser()
     except (KeyError, OSError):  # no passwd entry in some containers

@@ -57,8 +57,11 @@ class Workspace:
     Parameters
     ----------
     path : str or Path, optional
-        The workspace folder. Defaults to ``MIRAE_HOME`` or ``./mirae-workspace``.
-        Created on first use.
+        The workspace folder. Defaults to ``./mirae-workspace``. Created on
+        first use.
+    user : str, optional
+        Recorded as the author of the snapshots this object writes (default:
+        the login name). A server opens the workspace with the user who asked.
 
     Examples
     --------
@@ -69,8 +72,9 @@ class Workspace:
     [{'item': 'a', 'double_qty': 6}, {'item': 'b', 'double_qty': 10}]
     """
 
-    def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
+    def __init__(self, path: str | os.PathLike[str] | None = None, *, user: str | None = None) -> None:
         self.path = Path(path).expanduser().resolve() if path else default_workspace_path()
+        self.user = user or current_user()
         try:
             self.path.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -347,7 +351,7 @@ class Workspace:
             raise ConfigError(msg)
         check_table_name(name)
         arrow = normalize_for_iceberg(to_arrow(data))
-        props = {_PROP_SOURCE: str(source)[:900], _PROP_USER: current_user()}
+        props = {_PROP_SOURCE: str(source)[:900], _PROP_USER: self.user}
         with writer_lock(self.path):
             ident = self._identifier(name)
             exists = self.catalog.table_exists(ident)

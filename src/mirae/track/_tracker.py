@@ -103,13 +103,12 @@ class Tracker:
     def for_workspace(cls, path: str | os.PathLike[str], *, tracking_uri: str | None = None) -> Tracker:
         """The tracker of a workspace folder.
 
-        ``tracking_uri`` wins, then the ``MIRAE_TRACKING_URI`` environment
-        variable, then the workspace's own store: ``<path>/mlflow.db`` with
-        artifacts in ``<path>/mlartifacts``.
+        ``tracking_uri`` wins (the command line fills it from
+        ``MIRAE_TRACKING_URI``); otherwise the workspace's own store:
+        ``<path>/mlflow.db`` with artifacts in ``<path>/mlartifacts``.
         """
-        uri = tracking_uri or os.environ.get(TRACKING_URI_ENV)
-        if uri:
-            return cls(uri)
+        if tracking_uri:
+            return cls(tracking_uri)
         folder = Path(path).resolve()
         folder.mkdir(parents=True, exist_ok=True)
         return cls(
