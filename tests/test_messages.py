@@ -57,10 +57,10 @@ def test_negative_targets_say_what_to_pass_on_the_command_line() -> None:
 
 def test_forecast_checks_reconcile_before_reading(workspace: Workspace) -> None:
     workspace.write("w", _weekly())
-    with pytest.raises(ConfigError, match=r"reconciliation method \(--reconcile\) must be one of"):
-        forecast_table(
-            workspace, "w", id_col="item", time_col="week", target_col="units", h=2, into="f", reconcile="sum"
-        )
+    with pytest.raises(
+        ConfigError, match=r"reconcile must be 'mint_shrink', 'bottom_up' or 'top_down'; got 'sum'"
+    ):
+        forecast_table(workspace, "w", id="item", time="week", target="units", h=2, into="f", reconcile="sum")
 
 
 def test_a_target_empty_in_every_row_names_the_rows(workspace: Workspace) -> None:
@@ -71,14 +71,14 @@ def test_a_target_empty_in_every_row_names_the_rows(workspace: Workspace) -> Non
 
 def test_unknown_language_and_task_are_refused_before_training(workspace: Workspace) -> None:
     workspace.write("t", pd.DataFrame({"x": range(40), "y": [0, 1] * 20}))
-    with pytest.raises(ConfigError, match="lang must be one of"):
+    with pytest.raises(ConfigError, match="lang must be 'ko' or 'en'; got 'fr'"):
         train_table(workspace, "t", target="y", lang="fr")
     result = runner.invoke(
         app, ["train", "t", "--target", "y", "--task", "cluster", "-w", str(workspace.path)]
     )
     assert (
         result.exit_code == 2
-        and "task (--task) must be one of 'auto', 'classification', 'regression'" in (result.output)
+        and "task must be 'auto', 'classification' or 'regression'; got 'cluster'" in result.output
     )
 
 
@@ -92,9 +92,9 @@ def test_continuous_target_for_classification_names_the_cli_option(workspace: Wo
 def test_a_known_elasticity_replaces_the_estimate_when_price_never_changes(workspace: Workspace) -> None:
     workspace.write("w", _weekly())
     options = {
-        "id_col": "item",
-        "time_col": "week",
-        "target_col": "units",
+        "id": "item",
+        "time": "week",
+        "target": "units",
         "price": "price",
         "unit_cost": 4.0,
     }

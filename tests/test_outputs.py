@@ -31,9 +31,9 @@ def sales(workspace: Workspace) -> Workspace:
 
 def _forecast(ws: Workspace, **options: object) -> object:
     defaults: dict[str, object] = {
-        "id_col": "item",
-        "time_col": "week",
-        "target_col": "units",
+        "id": "item",
+        "time": "week",
+        "target": "units",
         "h": 2,
         "models": ("Naive",),
         "n_windows": 1,
@@ -74,7 +74,7 @@ def test_predict_checks_its_output_before_loading_the_model(sales: Workspace) ->
         predict_table(sales, "no_such_model", "sales", into="sales", mode="replace")
     with pytest.raises(
         ConfigError,
-        match=r"write mode \(--mode\) must be one of 'create', 'replace', 'append'; got 'overwrite'",
+        match=r"mode must be 'create', 'replace' or 'append'; got 'overwrite'",
     ):
         predict_table(sales, "no_such_model", "sales", into="new", mode="overwrite")  # type: ignore[arg-type]
 
@@ -82,7 +82,7 @@ def test_predict_checks_its_output_before_loading_the_model(sales: Workspace) ->
 def test_simulate_into_its_input_is_refused(sales: Workspace) -> None:
     with pytest.raises(ConfigError, match="is an input"):
         simulate_table(
-            sales, "sales", id_col="item", time_col="week", target_col="units", price="price",
+            sales, "sales", id="item", time="week", target="units", price="price",
             unit_cost=5.0, h=2, item="a", into="sales", mode="replace",
         )  # fmt: skip
 

@@ -35,6 +35,8 @@ def test_lake_public_names_are_pinned() -> None:
         "Check",
         "ColumnInfo",
         "IngestResult",
+        "Lineage",
+        "LineageGraph",
         "Profile",
         "QualityReport",
         "SnapshotInfo",

@@ -44,9 +44,9 @@ def test_forecast_table_writes_forecasts_leaderboard_and_scores(retail: Workspac
     run = forecast_table(
         retail,
         "retail",
-        id_col="stock_code",
-        time_col="week",
-        target_col="quantity",
+        id="stock_code",
+        time="week",
+        target="quantity",
         h=6,
         into="retail_fc",
         fill="zero",
@@ -79,9 +79,9 @@ def test_hierarchical_forecast_is_coherent(tourism: Workspace) -> None:
     forecast_table(
         tourism,
         "tourism",
-        id_col="city",
-        time_col="month",
-        target_col="visits",
+        id="city",
+        time="month",
+        target="visits",
         hierarchy=("state", "region"),
         h=6,
         into="tourism_fc",
@@ -116,9 +116,9 @@ def test_forecast_with_prices_uses_them_and_logs_a_tracked_run(retail: Workspace
     run = forecast_table(
         retail,
         "retail",
-        id_col="stock_code",
-        time_col="week",
-        target_col="quantity",
+        id="stock_code",
+        time="week",
+        target="quantity",
         h=4,
         into="priced_fc",
         fill="zero",
@@ -146,9 +146,9 @@ def test_forecast_rejects_unknown_models(retail: Workspace) -> None:
         forecast_table(
             retail,
             "retail",
-            id_col="stock_code",
-            time_col="week",
-            target_col="quantity",
+            id="stock_code",
+            time="week",
+            target="quantity",
             h=4,
             into="x",
             fill="zero",
@@ -159,9 +159,7 @@ def test_forecast_rejects_unknown_models(retail: Workspace) -> None:
 
 def test_forecast_rejects_a_zero_horizon(retail: Workspace) -> None:
     with pytest.raises(ConfigError, match="horizon"):
-        forecast_table(
-            retail, "retail", id_col="stock_code", time_col="week", target_col="quantity", h=0, into="x"
-        )
+        forecast_table(retail, "retail", id="stock_code", time="week", target="quantity", h=0, into="x")
     assert not retail.exists("x")
 
 
@@ -170,9 +168,9 @@ def test_simulate_item_discount_scenarios(retail: Workspace) -> None:
     run = simulate_table(
         retail,
         "retail",
-        id_col="stock_code",
-        time_col="week",
-        target_col="quantity",
+        id="stock_code",
+        time="week",
+        target="quantity",
         price="avg_price",
         unit_cost=1.0,
         h=4,
@@ -201,9 +199,9 @@ def test_simulate_refuses_when_price_never_changes(workspace: Workspace) -> None
         simulate_table(
             workspace,
             "flat",
-            id_col="item",
-            time_col="week",
-            target_col="qty",
+            id="item",
+            time="week",
+            target="qty",
             price="price",
             unit_cost=5,
             h=4,

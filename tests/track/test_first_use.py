@@ -48,9 +48,7 @@ def test_a_bad_tracking_uri_fails_before_forecasting(
 ) -> None:
     monkeypatch.setattr(forecast_service, "_auto_forecaster", _never)
     with pytest.raises(TrackingError, match="unsupported URI 'bogus://store'"):
-        forecast_table(
-            small, "t", id_col="z", time_col="x", target_col="y", h=1, into="f", tracking_uri="bogus://store"
-        )
+        forecast_table(small, "t", id="z", time="x", target="y", h=1, into="f", tracking_uri="bogus://store")
 
 
 def test_cli_bad_tracking_uri_is_one_line(small: Workspace) -> None:

@@ -1,4 +1,4 @@
-"""``mirae`` commands: ingest, tables, history, show, sql, drop, quality, profile, demo."""
+"""``mirae`` commands: ingest, tables, history, lineage, show, sql, drop, maintain, quality, profile, demo."""
 
 from __future__ import annotations
 
@@ -167,32 +167,14 @@ def friendly_errors(func: F) -> F:
 
 def open_workspace(path: Path | None) -> Any:
     """Open the workspace named on the command line (or the default one)."""
-    from mirae.lake import Workspace
-
-    return Workspace(path, user=_global["user"])
+    return open_context(path).workspace
 
 
-def _parse_dtypes(pairs: list[str] | None) -> dict[str, str] | None:
-    if not pairs:
-        return None
-    dtypes: dict[str, str] = {}
-    for pair in pairs:
-        column, sep, kind = pair.partition("=")
-        if not sep or not column or not kind:
-            msg = f"--dtype expects COLUMN=TYPE (for example --dtype qty=int); got {pair!r}."
-            raise typer.BadParameter(msg)
-        dtypes[column] = kind
-    return dtypes
+def open_context(path: Path | None, tracking_uri: str | None = None) -> Any:
+    """The :class:`~mirae.service.Context` of this command: workspace, user and tracking store."""
+    from mirae.service import Context
 
-
-def _snapshot_arg(value: str | None) -> int | str | None:
-    if value is None or value == "previous":
-        return value
-    try:
-        return int(value)
-    except ValueError:
-        msg = f"expected a snapshot id (see `mirae history TABLE`) or 'previous'; got {value!r}."
-        raise typer.BadParameter(msg) from None
+    return Context.open(path, user=_global["user"], tracking_uri=tracking_uri)
 
 
 @app.command()
@@ -223,22 +205,25 @@ def ingest(
     as_json: JsonOpt = False,
 ) -> None:
     """Read a file, URL or database table into a workspace table (one snapshot)."""
+    from mirae.service import IngestSpec
+    from mirae.service import ingest as ingest_source
+
     options: dict[str, Any] = {"on_bad_lines": on_bad_lines}
     for key, value in {
         "format": fmt,
-        "sheet": int(sheet) if sheet is not None and sheet.isdigit() else sheet,
+        "sheet": sheet,
         "table": table,
         "query": query,
         "delimiter": delimiter,
         "encoding": encoding,
         "header": header,
-        "dtypes": _parse_dtypes(dtype),
     }.items():
         if value is not None:
             options[key] = value
-    ws = open_workspace(workspace)
+    spec = IngestSpec.parse(source=source, name=name, mode=mode, dtypes=dtype, options=options)
+    ctx = open_context(workspace)
     with progress_bar(enabled=not as_json) as progress:
-        result = ws.ingest(source, name, mode=mode, progress=progress, **options)
+        result = ingest_source(ctx, spec, progress=progress)
     data = result.to_dict()
     if as_json:
         print_json(data)
@@ -301,6 +286,42 @@ def history(
             for s in snaps
         ],
     )
+
+
+@app.command()
+@friendly_errors
+def lineage(
+    table: Annotated[str, typer.Argument(help="Table name.")],
+    snapshot: Annotated[int | None, typer.Option(help="Snapshot id (default: latest).")] = None,
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Show where a table came from: each input table at its snapshot, back to the ingested files.
+
+    계보: 테이블이 어떤 입력(스냅샷)과 작업에서 만들어졌는지, 수집한 파일까지 거슬러 보여 줍니다.
+    """
+    graph = open_workspace(workspace).lineage(table, snapshot=snapshot)
+    if as_json:
+        print_json(graph.to_dict())
+        return
+    for step in graph:
+        pad = "  " * step.depth + ("└─ " if step.depth else "")
+        if step.missing:
+            typer.echo(f"{pad}{step.table}@{step.snapshot_id}  (no longer in the workspace)")
+            continue
+        extra = []
+        if step.model:
+            extra.append(f"model {step.model}")
+        if step.run_id:
+            extra.append(f"MLflow run {step.run_id}")
+        when = step.committed_at.strftime("%Y-%m-%d %H:%M:%S") if step.committed_at else ""
+        typer.echo(
+            f"{pad}{step.table}@{step.snapshot_id}  {step.operation}  {when} UTC by {step.user or '?'}"
+            + (f"  ({', '.join(extra)})" if extra else "")
+        )
+        for origin in step.inputs:
+            if "source" in origin:
+                typer.echo(f"{'  ' * (step.depth + 1)}└─ {origin['source']} ({origin.get('format') or '?'})")
 
 
 @app.command()
@@ -427,14 +448,13 @@ def quality(
     as_json: JsonOpt = False,
 ) -> None:
     """Check a table's data quality; exits 1 when a check fails (to gate a pipeline)."""
-    from mirae.lake import load_checks
+    from mirae.service import QualitySpec
+    from mirae.service import quality as check_quality
 
-    ws = open_workspace(workspace)
-    declared = load_checks(checks) if checks else None
+    spec = QualitySpec.parse(table=table, against=against, checks=checks, html=html, lang=lang)
+    ctx = open_context(workspace)
     with progress_bar(enabled=not as_json) as progress:
-        report = ws.quality(table, against=_snapshot_arg(against), checks=declared, progress=progress)
-    if html:
-        report.to_html(html, lang=lang)
+        report = check_quality(ctx, spec, progress=progress)
     if as_json:
         print_json(report.to_dict())
     else:
@@ -484,11 +504,13 @@ def profile(
     as_json: JsonOpt = False,
 ) -> None:
     """Profile a table: histograms, top values, correlations, scatter plots."""
-    ws = open_workspace(workspace)
+    from mirae.service import ProfileSpec
+    from mirae.service import profile as profile_table
+
+    spec = ProfileSpec.parse(table=table, html=html, lang=lang)
+    ctx = open_context(workspace)
     with progress_bar(enabled=not as_json) as progress:
-        result = ws.profile(table, progress=progress)
-    if html:
-        result.to_html(html, lang=lang)
+        result = profile_table(ctx, spec, progress=progress)
     if as_json:
         print_json(result.to_dict())
         return

@@ -2,42 +2,25 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date, datetime
-from decimal import Decimal
-from pathlib import Path
+from datetime import datetime
 from typing import Any
 
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from mirae.core._json import dumps
+
 console = Console()
 err_console = Console(stderr=True)
 
 
-def _json_default(value: Any) -> Any:
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, Path):
-        return str(value)
-    if isinstance(value, bytes):
-        return value.hex()
-    if hasattr(value, "to_dict"):
-        return value.to_dict()
-    if hasattr(value, "item"):  # numpy scalars
-        return value.item()
-    return str(value)
-
-
 def print_json(data: Any) -> None:
     """Write ``data`` as JSON to stdout (for scripts)."""
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=_json_default) + "\n")
+    sys.stdout.write(dumps(data, indent=2) + "\n")
 
 
 def print_json_stream(reader: Any) -> None:
@@ -47,9 +30,7 @@ def print_json_stream(reader: Any) -> None:
     first = True
     for batch in reader:
         for row in batch.to_pylist():
-            out.write(
-                ("\n  " if first else ",\n  ") + json.dumps(row, ensure_ascii=False, default=_json_default)
-            )
+            out.write(("\n  " if first else ",\n  ") + dumps(row))
             first = False
     out.write("\n]\n" if not first else "]\n")
 

@@ -14,21 +14,9 @@ from mirae.cli._app import (
     WriteModeOpt,
     app,
     friendly_errors,
-    open_workspace,
+    open_context,
 )
 from mirae.cli._console import print_json, print_table, progress_bar
-
-
-def _split(value: str | None, sep: str = ",") -> tuple[str, ...]:
-    return tuple(v.strip() for v in value.split(sep) if v.strip()) if value else ()
-
-
-def _numbers(value: str, what: str) -> tuple[float, ...]:
-    try:
-        return tuple(float(v) for v in _split(value))
-    except ValueError:
-        msg = f"{what} must be numbers separated by commas (e.g. 0,10,20,30); got {value!r}."
-        raise typer.BadParameter(msg) from None
 
 
 @app.command()
@@ -56,7 +44,9 @@ def forecast(
         typer.Option(help="Models to try, e.g. ETS,ARIMA,Theta,GlobalBoost (default: chosen from the data)."),
     ] = None,
     level: Annotated[str, typer.Option(help="Prediction-interval levels.")] = "80,95",
-    windows: Annotated[int, typer.Option(help="Backtest windows used to choose models.")] = 3,
+    windows: Annotated[
+        int, typer.Option("--n-windows", "--windows", help="Backtest windows used to choose models.")
+    ] = 3,
     reconcile: Annotated[str, typer.Option(help="mint_shrink, bottom_up or top_down.")] = "mint_shrink",
     holidays: Annotated[
         str, typer.Option(help="Public holidays of this country as features (KR, US, ...; 'none' for none).")
@@ -72,39 +62,34 @@ def forecast(
 
     예측: 모든 시계열(과 계층 수준)을 예측하고, 예측·백테스트 점수를 테이블로 저장합니다.
     """
-    from mirae.service import forecast_table
+    from mirae.service import ForecastSpec, forecast
 
-    levels = _split(hierarchy, "/")
-    if levels and levels[-1] == id_col:
-        levels = levels[:-1]
-    ws = open_workspace(workspace)
+    spec = ForecastSpec.parse(
+        table=table,
+        id=id_col,
+        time=time_col,
+        target=target,
+        h=h,
+        into=into,
+        mode=mode,
+        hierarchy=hierarchy,
+        exog=exog,
+        future=future,
+        freq=freq,
+        fill=fill,
+        negative=negative,
+        models=models,
+        level=level,
+        n_windows=windows,
+        reconcile=reconcile,
+        holidays=holidays,
+        events=events,
+        n_jobs=n_jobs,
+        track=track,
+    )
+    ctx = open_context(workspace, tracking_uri)
     with progress_bar(enabled=not as_json) as progress:
-        run = forecast_table(
-            ws,
-            table,
-            id_col=id_col,
-            time_col=time_col,
-            target_col=target,
-            h=h,
-            into=into,
-            mode=mode,  # type: ignore[arg-type]  # checked by the service
-            hierarchy=levels,
-            exog=_split(exog),
-            future=future,
-            freq=freq,
-            fill=fill,
-            negative=negative,  # type: ignore[arg-type]  # checked by ForecastData
-            models=_split(models) or None,
-            level=tuple(int(v) for v in _numbers(level, "--level")),
-            n_windows=windows,
-            reconcile=reconcile,
-            holidays=None if holidays.lower() == "none" else holidays.upper(),
-            events=events,
-            n_jobs=n_jobs,
-            track=track,
-            tracking_uri=tracking_uri,
-            progress=progress,
-        )
+        run = forecast(ctx, spec, progress=progress)
     if as_json:
         print_json(run.to_dict())
         return
@@ -151,37 +136,29 @@ def simulate(
     as_json: JsonOpt = False,
 ) -> None:
     """What happens to units and margin at each discount: the pricing-meeting table."""
-    from mirae.service import simulate_table
+    from mirae.service import SimulateSpec, simulate
 
-    selection: dict[str, str] = {}
-    for pair in where or []:
-        column, sep, value = pair.partition("=")
-        if not sep:
-            msg = f"--where expects COLUMN=VALUE; got {pair!r}."
-            raise typer.BadParameter(msg)
-        selection[column] = value
-    ws = open_workspace(workspace)
+    spec = SimulateSpec.parse(
+        table=table,
+        id=id_col,
+        time=time_col,
+        target=target,
+        price=price,
+        unit_cost=cost,
+        h=h,
+        item=item,
+        where=where,
+        promo=promo,
+        discounts=discounts,  # text: percents
+        prices=prices or (),
+        freq=freq,
+        elasticity=elasticity,
+        into=into,
+        mode=mode,
+    )
+    ctx = open_context(workspace)
     with progress_bar(enabled=not as_json) as progress:
-        run = simulate_table(
-            ws,
-            table,
-            id_col=id_col,
-            time_col=time_col,
-            target_col=target,
-            price=price,
-            unit_cost=cost,
-            h=h,
-            item=item,
-            where=selection or None,
-            promo=promo,
-            discounts=tuple(d / 100 for d in _numbers(discounts, "--discounts")),
-            prices=_numbers(prices, "--prices") if prices else (),
-            freq=freq,
-            elasticity=elasticity,
-            into=into,
-            mode=mode,  # type: ignore[arg-type]  # checked by the service
-            progress=progress,
-        )
+        run = simulate(ctx, spec, progress=progress)
     if as_json:
         print_json(run.to_dict())
         return

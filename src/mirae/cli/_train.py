@@ -14,16 +14,11 @@ from mirae.cli._app import (
     WriteModeOpt,
     app,
     friendly_errors,
-    open_workspace,
+    open_context,
 )
 from mirae.cli._console import print_json, print_table, progress_bar
 
 LEADERBOARD_SHOWN = 10
-
-
-def _split(value: str | None) -> list[str] | None:
-    names = [v.strip() for v in value.split(",") if v.strip()] if value else []
-    return names or None
 
 
 def _fmt(value: Any) -> str:
@@ -68,36 +63,30 @@ def train(
     as_json: JsonOpt = False,
 ) -> None:
     """Find the best model for TARGET, log the run to MLflow and register it."""
-    from mirae.errors import ConfigError
-    from mirae.service import train_table
+    from mirae.service import TrainSpec, train
 
-    if time_budget is not None and n_trials is not None:
-        msg = "give either --time-budget or --n-trials, not both."
-        raise ConfigError(msg)
-    ws = open_workspace(workspace)
+    spec = TrainSpec.parse(
+        table=table,
+        target=target,
+        task=task,
+        time_budget=time_budget,
+        n_trials=n_trials,
+        seed=seed,
+        metric=metric,
+        cv=folds,
+        group=group,
+        time=time,
+        segment_by=segment_by,
+        models=models,
+        holdout=holdout,
+        model_name=name,
+        register=register,
+        alias=alias,
+        lang=lang,
+    )
+    ctx = open_context(workspace, tracking_uri)
     with progress_bar(enabled=not as_json) as progress:
-        run = train_table(
-            ws,
-            table,
-            target=target,
-            task=task,  # type: ignore[arg-type]
-            time_budget=time_budget,
-            n_trials=n_trials,
-            seed=seed,
-            metric=metric,
-            cv=folds,
-            group=group,
-            time=time,
-            segment_by=_split(segment_by),
-            models=_split(models),
-            holdout=holdout,
-            model_name=name,
-            register=register,
-            alias=alias,
-            tracking_uri=tracking_uri,
-            lang=lang,
-            progress=progress,
-        )
+        run = train(ctx, spec, progress=progress)
     if html is not None and run.report is not None:
         run.report.to_html(html, lang=lang)
     if as_json:
@@ -144,12 +133,12 @@ def list_models(
     as_json: JsonOpt = False,
 ) -> None:
     """List registered models (or the versions of one) with aliases and lineage."""
-    from mirae.track import Tracker
+    from mirae.service import list_models as registered_models
+    from mirae.service import model_versions
 
-    ws = open_workspace(workspace)
-    registry = Tracker.for_workspace(ws.path, tracking_uri=tracking_uri).registry
+    ctx = open_context(workspace, tracking_uri)
     if name is not None:
-        versions = registry.versions(name)
+        versions = model_versions(ctx, name)
         if as_json:
             print_json([v.to_dict() for v in versions])
             return
@@ -171,7 +160,7 @@ def list_models(
             ],
         )
         return
-    models = registry.models()
+    models = registered_models(ctx)
     if as_json:
         print_json([m.to_dict() for m in models])
         return
@@ -209,21 +198,14 @@ def evaluate(
     as_json: JsonOpt = False,
 ) -> None:
     """Evaluate a registered model on a table: metrics, curves, segments, explanations."""
-    from mirae.service import evaluate_table
+    from mirae.service import EvaluateSpec, evaluate
 
-    ws = open_workspace(workspace)
+    spec = EvaluateSpec.parse(
+        model=model, table=table, target=target, segment_by=segment_by, html=html, lang=lang
+    )
+    ctx = open_context(workspace, tracking_uri)
     with progress_bar(enabled=not as_json) as progress:
-        result = evaluate_table(
-            ws,
-            model,
-            table,
-            target=target,
-            segment_by=_split(segment_by),
-            html=html,
-            lang=lang,
-            tracking_uri=tracking_uri,
-            progress=progress,
-        )
+        result = evaluate(ctx, spec, progress=progress)
     if as_json:
         print_json(result.to_dict())
         return
@@ -250,19 +232,12 @@ def predict(
     as_json: JsonOpt = False,
 ) -> None:
     """Score a table with a registered model into a new table (one snapshot)."""
-    from mirae.service import predict_table
+    from mirae.service import PredictSpec, predict
 
-    ws = open_workspace(workspace)
+    spec = PredictSpec.parse(model=model, table=table, into=into, mode=mode)
+    ctx = open_context(workspace, tracking_uri)
     with progress_bar(enabled=not as_json) as progress:
-        run = predict_table(
-            ws,
-            model,
-            table,
-            into=into,
-            mode=mode,  # type: ignore[arg-type]  # checked by the service
-            tracking_uri=tracking_uri,
-            progress=progress,
-        )
+        run = predict(ctx, spec, progress=progress)
     if as_json:
         print_json(run.to_dict())
         return
@@ -287,11 +262,9 @@ def alias(
     as_json: JsonOpt = False,
 ) -> None:
     """Point MODEL@ALIAS at VERSION (moving it from the version it pointed at)."""
-    from mirae.track import Tracker
+    from mirae.service import set_alias
 
-    ws = open_workspace(workspace)
-    registry = Tracker.for_workspace(ws.path, tracking_uri=tracking_uri).registry
-    info = registry.set_alias(model, name, version)
+    info = set_alias(open_context(workspace, tracking_uri), model, name, version)
     if as_json:
         print_json(info.to_dict())
         return

@@ -21,8 +21,8 @@ Examples
 0.75
 """
 
+from mirae.core._i18n import label
 from mirae.evaluate._importance import partial_dependence_curves, permutation_importance
-from mirae.evaluate._labels import label
 from mirae.evaluate._lift import lift_at, lift_table
 from mirae.evaluate._regression import regression_metrics
 from mirae.evaluate._report import (

@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from mirae.evaluate._labels import check_lang, label
+from mirae.core._i18n import check_lang, heading, label
 
 _CSS = """
 body{font-family:system-ui,-apple-system,"Noto Sans KR","Malgun Gothic",sans-serif;margin:2rem auto;max-width:1100px;color:#222}
@@ -41,12 +41,12 @@ def _cell(value: Any) -> str:
 def _table(
     frame: pd.DataFrame, lang: str, *, index_label: str | None = None, translate_index: bool = False
 ) -> str:
-    head = "".join(f"<th>{html.escape(label(str(c), lang))}</th>" for c in frame.columns)
-    first = html.escape(index_label or label(str(frame.index.name or ""), lang))
+    head = "".join(f"<th>{html.escape(heading(str(c), lang))}</th>" for c in frame.columns)
+    first = html.escape(index_label or heading(str(frame.index.name or ""), lang))
     rows = []
     for key, row in zip(frame.index, frame.itertuples(index=False, name=None), strict=True):
         cells = "".join(f"<td>{_cell(v)}</td>" for v in row)
-        shown = label(str(key), lang) if translate_index else str(key)
+        shown = heading(str(key), lang) if translate_index else str(key)
         rows.append(f'<tr><th class="l">{html.escape(shown)}</th>{cells}</tr>')
     return f'<table><tr><th class="l">{first}</th>{head}</tr>{"".join(rows)}</table>'
 
@@ -276,7 +276,7 @@ def render_report_html(report: Any, *, lang: str = "ko") -> str:
         if report.pos_label is not None:
             facts["positive_class"] = report.pos_label
     fact_rows = "".join(
-        f'<tr><th class="l">{html.escape(label(k, lang))}</th><td>{_cell(v)}</td></tr>'
+        f'<tr><th class="l">{html.escape(heading(k, lang))}</th><td>{_cell(v)}</td></tr>'
         for k, v in facts.items()
     )
     page.parts.append(f"<table>{fact_rows}</table>")

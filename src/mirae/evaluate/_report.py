@@ -18,6 +18,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
+from mirae.core._json import frame_from_dict, frame_to_dict, to_jsonable
 from mirae.errors import ConfigError, EvaluationError
 from mirae.evaluate._classification import (
     calibration_curves,
@@ -29,7 +30,6 @@ from mirae.evaluate._classification import (
 )
 from mirae.evaluate._importance import partial_dependence_curves, permutation_importance
 from mirae.evaluate._inputs import as_1d, check_lengths, proba_matrix, resolve_classes, resolve_pos_label
-from mirae.evaluate._jsonable import frame_from_dict, frame_to_dict, to_jsonable
 from mirae.evaluate._lift import lift_at, lift_table
 from mirae.evaluate._regression import regression_arrays, regression_metrics, residual_summary
 from mirae.evaluate._rules import TreeRules, tree_rules

@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from mirae.core._i18n import label
 from mirae.evaluate._encoding import date_days
 from mirae.evaluate._features import FeatureInfo
-from mirae.evaluate._labels import label
 
 if TYPE_CHECKING:
     from mirae.evaluate._rules import Condition

@@ -34,6 +34,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from mirae.core._i18n import check_lang, label
+from mirae.core._json import to_jsonable
 from mirae.errors import EvaluationError
 from mirae.evaluate._encoding import FrameEncoding, column_numbers
 from mirae.evaluate._features import (
@@ -43,8 +45,6 @@ from mirae.evaluate._features import (
     split_model,
     transform_dense,
 )
-from mirae.evaluate._jsonable import to_jsonable
-from mirae.evaluate._labels import check_lang, label
 from mirae.evaluate._rule_text import (
     class_statement,
     class_target,

@@ -14,9 +14,9 @@ from typing import Any
 
 import numpy as np
 
+from mirae.core._i18n import label
+from mirae.core._json import to_jsonable
 from mirae.errors import EvaluationError
-from mirae.evaluate._jsonable import to_jsonable
-from mirae.evaluate._labels import label
 
 
 @dataclass(frozen=True)

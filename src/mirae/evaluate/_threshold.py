@@ -15,10 +15,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from mirae.core._json import frame_from_dict, frame_to_dict, to_jsonable
 from mirae.errors import EvaluationError
 from mirae.evaluate._classification import thin
 from mirae.evaluate._inputs import as_1d, check_lengths, resolve_classes, resolve_pos_label
-from mirae.evaluate._jsonable import frame_from_dict, frame_to_dict, to_jsonable
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,8 @@ __all__ = [
     "Check",
     "ColumnInfo",
     "IngestResult",
+    "Lineage",
+    "LineageGraph",
     "Profile",
     "QualityReport",
     "SnapshotInfo",
@@ -30,6 +32,8 @@ _WHERE = {
     "SnapshotInfo": "mirae.lake._info",
     "TableInfo": "mirae.lake._info",
     "Workspace": "mirae.lake._workspace",
+    "Lineage": "mirae.lake._lineage",
+    "LineageGraph": "mirae.lake._lineage",
     "IngestResult": "mirae.lake._ingest",
     "SourceData": "mirae.lake._ingest",
     "read_source": "mirae.lake._ingest",
@@ -47,6 +51,7 @@ if TYPE_CHECKING:
     from mirae.lake._checks import Check, load_checks
     from mirae.lake._info import ColumnInfo, SnapshotInfo, TableInfo
     from mirae.lake._ingest import IngestResult, SourceData, read_source
+    from mirae.lake._lineage import Lineage, LineageGraph
     from mirae.lake._profile import Profile, profile
     from mirae.lake._quality import QualityReport, quality
     from mirae.lake._workspace import Workspace

@@ -25,8 +25,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal, NoReturn
 
+from mirae.core._json import to_jsonable
 from mirae.errors import QualityCheckError
-from mirae.lake._sql import jsonable
 
 Severity = Literal["warn", "fail"]
 Status = Literal["pass", "warn", "fail"]
@@ -163,7 +163,7 @@ class Check:
             "name": self.label,
             "rule": self.rule,
             "column": self.column,
-            "threshold": jsonable(self.threshold),
+            "threshold": to_jsonable(self.threshold),
             "severity": self.severity,
         }
 
@@ -225,7 +225,7 @@ class CheckResult:
         return {
             **self.check.to_dict(),
             "status": self.status,
-            "observed": jsonable(self.observed),
+            "observed": to_jsonable(self.observed),
             "message": self.message,
         }
 

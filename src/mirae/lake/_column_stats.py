@@ -20,7 +20,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from mirae.lake._sql import ColumnType, aggregate, as_float, jsonable, literal, quote
+from mirae.core._json import to_jsonable
+from mirae.lake._sql import ColumnType, aggregate, as_float, literal, quote
 
 if TYPE_CHECKING:
     import duckdb
@@ -193,10 +194,10 @@ def _base_record(i: int, col: ColumnType, first: dict[str, Any], rows: int) -> d
         rec["distinct_exact"] = False
     for key, src in (("min", "min"), ("max", "max"), ("mean", "mean"), ("std", "std"), ("skewness", "skew")):
         if p + src in first:
-            rec[key] = jsonable(first[p + src])
+            rec[key] = to_jsonable(first[p + src])
     quantiles = first.get(p + "q")
     if quantiles is not None and col.floating:
-        rec["min"], rec["max"] = jsonable(quantiles[0]), jsonable(quantiles[-1])
+        rec["min"], rec["max"] = to_jsonable(quantiles[0]), to_jsonable(quantiles[-1])
         quantiles = quantiles[1:-1]
     if quantiles is not None:
         for key, value in zip(QUANTILE_KEYS, quantiles, strict=True):

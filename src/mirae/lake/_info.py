@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from mirae.lake._lineage import Lineage
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,8 @@ class SnapshotInfo:
         Who wrote it (``MIRAE_USER`` or the login name).
     parent_id : int or None
         The snapshot this one follows.
+    lineage : Lineage or None
+        What the snapshot was made from, as data (see :meth:`Workspace.lineage`).
     """
 
     snapshot_id: int
@@ -41,11 +46,13 @@ class SnapshotInfo:
     source: str
     user: str
     parent_id: int | None = None
+    lineage: Lineage | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict."""
         data = asdict(self)
         data["committed_at"] = self.committed_at.isoformat()
+        data["lineage"] = None if self.lineage is None else self.lineage.to_dict()
         return data
 
 

@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
+from mirae.core._json import to_jsonable
 from mirae.core._progress import NullProgress, Progress
 from mirae.errors import ConfigError
-from mirae.lake._sql import ColumnType, aggregate, as_float, column_types, jsonable, literal, quote, run_rows
+from mirae.lake._sql import ColumnType, aggregate, as_float, column_types, literal, quote, run_rows
 
 if TYPE_CHECKING:
     import duckdb
@@ -556,7 +557,10 @@ def _scatter(
                 "y": numeric[b].name,
                 "pearson": pearson[a][b],
                 "spearman": spearman[a][b],
-                "points": {"x": [jsonable(p[0]) for p in points], "y": [jsonable(p[1]) for p in points]},
+                "points": {
+                    "x": [to_jsonable(p[0]) for p in points],
+                    "y": [to_jsonable(p[1]) for p in points],
+                },
             }
         )
     return out

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from mirae.errors import QueryError
+from mirae.lake._lineage import Lineage
 
 if TYPE_CHECKING:
     import duckdb
@@ -259,12 +260,16 @@ def _store(
         raise QueryError(msg)
     if statement.write == "ifnot" and exists:
         return pa.table({"table": [name], "mode": ["unchanged"], "rows": [0], "snapshot_id": [None]})
-    read = [f"{t}@{snapshots.get(t) or ws.current_snapshot_id(t)}" for t in tables]
+    used = {t: snapshots.get(t) or ws.current_snapshot_id(t) for t in tables}
+    read = [f"{t}@{snapshot_id}" for t, snapshot_id in used.items()]
     source = f"sql over {', '.join(read) or 'no table'}: {_short(statement.text, 700)}"
+    lineage = Lineage(
+        "sql", inputs=tuple(Lineage.table(t, i) for t, i in used.items()), spec={"query": statement.text}
+    )
     mode: Literal["create", "append", "replace"] = (
         "append" if appending else ("replace" if exists else "create")
     )
-    snapshot = ws.write(name, rows, mode=mode, source=source)
+    snapshot = ws.write(name, rows, mode=mode, source=source, lineage=lineage)
     return pa.table(
         {"table": [name], "mode": [mode], "rows": [rows.num_rows], "snapshot_id": [snapshot.snapshot_id]}
     )

@@ -14,8 +14,8 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mirae.core._i18n import Lang, check_lang, label
 from mirae.errors import ConfigError
-from mirae.lake._labels import Lang, check_lang, label
 
 if TYPE_CHECKING:
     from mirae.lake._profile import Profile

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from decimal import Decimal
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 from mirae.errors import QueryError
@@ -172,32 +171,6 @@ def run_rows(con: duckdb.DuckDBPyConnection, query: str, *, table: str) -> list[
     except Exception as exc:
         msg = f"computing statistics of table '{table}' failed in DuckDB: {exc}"
         raise QueryError(msg) from exc
-
-
-def jsonable(value: Any) -> Any:
-    """Convert a DuckDB value into a JSON-ready one (NaN and infinities become None)."""
-    if value is None or isinstance(value, bool | str):
-        return value
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, Decimal):
-        number = float(value)
-        return number if math.isfinite(number) else None
-    if isinstance(value, datetime | date | time):
-        return value.isoformat()
-    if isinstance(value, timedelta):
-        return value.total_seconds()
-    if isinstance(value, bytes | bytearray | memoryview):
-        return bytes(value).hex()
-    if isinstance(value, list | tuple):
-        return [jsonable(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if hasattr(value, "item"):  # numpy scalars
-        return jsonable(value.item())
-    return str(value)
 
 
 def as_float(value: Any) -> float | None:

@@ -28,6 +28,7 @@ from mirae.lake._catalog import (
     writer_lock,
 )
 from mirae.lake._info import ColumnInfo, SnapshotInfo, TableInfo
+from mirae.lake._lineage import PROP_LINEAGE, Lineage
 from mirae.lake._locations import inside, require_inside, resolve
 from mirae.lake._views import _schema_at, confine, data_files, register_view
 
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
 
     from mirae.core._progress import Progress
     from mirae.lake._ingest import IngestResult
+    from mirae.lake._lineage import LineageGraph
     from mirae.lake._maintain import MaintenanceReport
     from mirae.lake._profile import Profile
     from mirae.lake._quality import QualityReport
@@ -320,6 +322,7 @@ class Workspace:
         *,
         mode: WriteMode = "create",
         source: str = "python",
+        lineage: Lineage | None = None,
     ) -> SnapshotInfo:
         """Store a frame as a new snapshot of table ``name``.
 
@@ -334,7 +337,10 @@ class Workspace:
             columns extend the schema; a missing table is created); ``replace``
             swaps the rows and schema for these (history is kept).
         source : str
-            Recorded in the snapshot history.
+            Recorded in the snapshot history (a short human-readable label).
+        lineage : Lineage, optional
+            What the rows were made from, as data (inputs at their snapshot
+            ids, operation, spec, MLflow run); default: a Python ``write``.
 
         Returns
         -------
@@ -351,7 +357,8 @@ class Workspace:
             raise ConfigError(msg)
         check_table_name(name)
         arrow = normalize_for_iceberg(to_arrow(data))
-        props = {_PROP_SOURCE: str(source)[:900], _PROP_USER: self.user}
+        record = lineage or Lineage(operation="write")
+        props = {_PROP_SOURCE: str(source)[:900], _PROP_USER: self.user, PROP_LINEAGE: record.to_property()}
         with writer_lock(self.path):
             ident = self._identifier(name)
             exists = self.catalog.table_exists(ident)
@@ -441,6 +448,22 @@ class Workspace:
             raise WorkspaceError(msg)
         return _snapshot_info(snap)
 
+    def lineage(self, name: str, *, snapshot: int | None = None) -> LineageGraph:
+        """Where table ``name`` (at ``snapshot``, default the latest) came from, back to the ingested files.
+
+        Examples
+        --------
+        >>> import tempfile, pandas as pd
+        >>> ws = Workspace(tempfile.mkdtemp())
+        >>> _ = ws.write("a", pd.DataFrame({"x": [1]}))
+        >>> _ = ws.sql("CREATE TABLE b AS SELECT x + 1 AS y FROM a")
+        >>> [(s.table, s.operation, s.depth) for s in ws.lineage("b")]
+        [('b', 'sql', 0), ('a', 'write', 1)]
+        """
+        from mirae.lake._lineage import trace
+
+        return trace(self, name, snapshot)
+
     def drop(self, name: str) -> None:
         """Delete a table, its history and its files."""
         with writer_lock(self.path):
@@ -528,6 +551,7 @@ def _snapshot_info(snap: Any) -> SnapshotInfo:
         total_rows=int(props.get("total-records", 0)),
         source=props.get(_PROP_SOURCE, ""),
         user=props.get(_PROP_USER, ""),
+        lineage=Lineage.from_property(props.get(PROP_LINEAGE)),
     )
 
 

@@ -1,23 +1,67 @@
-"""Use cases shared by the CLI and the server: they tie estimators to the workspace."""
+"""Use cases shared by the CLI and the server: one spec in, one result out.
 
+Each use case is a function ``name(ctx, spec, *, progress=None)``: a
+:class:`Context` built at the edge (workspace, tracking store, user) and a
+validated spec (:class:`TrainSpec`, :class:`ForecastSpec`, ...). The
+``*_table(ws, table, **settings)`` functions are the same use cases for Python
+callers, with the spec's fields as keyword arguments.
+"""
+
+from mirae.service._context import Context
 from mirae.service._demo import DemoResult, DemoTable, run_demo
-from mirae.service._forecast import ForecastRun, forecast_table
-from mirae.service._score import EvaluationRun, PredictRun, evaluate_table, predict_table
-from mirae.service._simulate import SimulationRun, simulate_table
-from mirae.service._train import TrainRun, train_table
+from mirae.service._forecast import ForecastRun, forecast, forecast_table
+from mirae.service._models import list_models, model_versions, set_alias
+from mirae.service._score import EvaluationRun, PredictRun, evaluate, evaluate_table, predict, predict_table
+from mirae.service._simulate import SimulationRun, simulate, simulate_table
+from mirae.service._specs import (
+    SPECS,
+    EvaluateSpec,
+    ForecastSpec,
+    IngestSpec,
+    PredictSpec,
+    ProfileSpec,
+    QualitySpec,
+    SimulateSpec,
+    Spec,
+    TrainSpec,
+)
+from mirae.service._tables import ingest, profile, quality
+from mirae.service._train import TrainRun, train, train_table
 
 __all__ = [
+    "SPECS",
+    "Context",
     "DemoResult",
     "DemoTable",
+    "EvaluateSpec",
     "EvaluationRun",
     "ForecastRun",
+    "ForecastSpec",
+    "IngestSpec",
     "PredictRun",
+    "PredictSpec",
+    "ProfileSpec",
+    "QualitySpec",
+    "SimulateSpec",
     "SimulationRun",
+    "Spec",
     "TrainRun",
+    "TrainSpec",
+    "evaluate",
     "evaluate_table",
+    "forecast",
     "forecast_table",
+    "ingest",
+    "list_models",
+    "model_versions",
+    "predict",
     "predict_table",
+    "profile",
+    "quality",
     "run_demo",
+    "set_alias",
+    "simulate",
     "simulate_table",
+    "train",
     "train_table",
 ]

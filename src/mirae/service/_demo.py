@@ -149,9 +149,9 @@ def _forecast_demo(ws: Workspace, progress: Progress | None) -> DemoForecast:
     run = forecast_table(
         ws,
         "retail_weekly",
-        id_col="stock_code",
-        time_col="week",
-        target_col="quantity",
+        id="stock_code",
+        time="week",
+        target="quantity",
         h=8,
         into="retail_weekly_forecast",
         mode="replace",  # the demo rebuilds its workspace

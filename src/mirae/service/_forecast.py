@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, get_args
+from typing import TYPE_CHECKING, Any
 
-from mirae.core._choices import check_choice
 from mirae.errors import ConfigError
-from mirae.service._outputs import WriteMode, check_outputs
+from mirae.lake._lineage import Lineage
+from mirae.service._context import Context
+from mirae.service._outputs import check_outputs
+from mirae.service._specs import ForecastSpec
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from mirae.core._progress import Progress
-    from mirae.forecast._data import Negative
     from mirae.lake import SnapshotInfo, Workspace
-    from mirae.track import Tracker
-
-DEFAULT_LEVELS = (80, 95)
 
 
 @dataclass
@@ -77,40 +76,36 @@ def forecast_table(
     ws: Workspace,
     table: str,
     *,
-    id_col: str,
-    time_col: str,
-    target_col: str,
-    h: int,
-    into: str,
-    mode: WriteMode = "create",
-    hierarchy: Sequence[str] = (),
-    exog: Sequence[str] = (),
-    future: str | None = None,
-    freq: str | None = None,
-    fill: str | None = None,
-    negative: Negative = "error",
-    models: Sequence[str] | None = None,
-    level: Sequence[int] = DEFAULT_LEVELS,
-    n_windows: int = 3,
-    reconcile: str = "mint_shrink",
-    holidays: str | None = "KR",
-    events: str | None = None,
-    n_jobs: int = 1,
-    track: bool = True,
     tracking_uri: str | None = None,
     progress: Progress | None = None,
+    **settings: Any,
 ) -> ForecastRun:
+    """Forecast from Python: :func:`forecast` with ``ForecastSpec(table=table, **settings)``.
+
+    ``settings`` are the fields of :class:`~mirae.service.ForecastSpec` (``id``,
+    ``time``, ``target``, ``h``, ``into``, ``hierarchy``, ``exog``, ...).
+    """
+    spec = ForecastSpec(table=table, **settings)
+    return forecast(Context(ws, tracking_uri=tracking_uri), spec, progress=progress)
+
+
+def forecast(ctx: Context, spec: ForecastSpec, *, progress: Progress | None = None) -> ForecastRun:
     """Forecast every series of a workspace table, store the results and log an MLflow run.
 
     Parameters
     ----------
-    ws : Workspace
-        Holds the input table and receives the outputs.
+    ctx : Context
+        The workspace (holds the input table, receives the outputs) and its tracking store.
+    spec : ForecastSpec
+        What to forecast; its fields are described below.
+
+    Spec fields
+    -----------
     table : str
-        Long-format history: ``id_col``, ``time_col``, ``target_col`` and any
+        Long-format history: ``id``, ``time``, ``target`` and any
         hierarchy / exogenous columns. Rows after a series' last observed
         target (target empty) carry the future exogenous values.
-    id_col, time_col, target_col : str
+    id, time, target : str
         Column names.
     h : int
         Horizon in periods.
@@ -122,7 +117,7 @@ def forecast_table(
         (checked before any work); ``replace`` keeps their old snapshots in
         the history. An output may never be one of the inputs.
     hierarchy : sequence of str
-        Static columns from the top level down to (but excluding) ``id_col``,
+        Static columns from the top level down to (but excluding) ``id``,
         e.g. ``['group', 'product']``; forecasts are made and reconciled at
         every level.
     exog : sequence of str
@@ -130,7 +125,7 @@ def forecast_table(
         global model uses them as features and the seasonal-index method as
         factor terms.
     future : str, optional
-        A table with future exogenous values (``id_col``, ``time_col``, ``exog``).
+        A table with future exogenous values (``id``, ``time``, ``exog``).
     freq, fill : str, optional
         Frequency (``D``, ``W``, ``M``, ``Q``, ``Y``; inferred when omitted) and gap
         handling (``zero`` or ``missing``).
@@ -158,8 +153,6 @@ def forecast_table(
         Processes for the statistical models, threads for the global model.
     track : bool
         Log an MLflow run (parameters, backtest metrics, leaderboard, lineage).
-    tracking_uri : str, optional
-        MLflow tracking URI overriding the workspace's own store.
     progress : Progress, optional
         Receives progress events.
 
@@ -169,17 +162,21 @@ def forecast_table(
     """
     from mirae.core._progress import NullProgress
     from mirae.forecast import ForecastData, HierarchicalForecaster
-    from mirae.forecast._reconcile import Method
 
+    ws, table, h, into, mode = ctx.workspace, spec.table, spec.h, spec.into, spec.mode
+    hierarchy, exog, future, events, models = spec.hierarchy, spec.exog, spec.future, spec.events, spec.models
+    level, n_windows, reconcile, holidays, fill = (
+        spec.level,
+        spec.n_windows,
+        spec.reconcile,
+        spec.holidays,
+        spec.fill,
+    )
     progress = progress or NullProgress()
-    if h < 1:
-        msg = f"the horizon h must be at least 1; got {h}."
-        raise ConfigError(msg)
-    check_choice(reconcile, get_args(Method), what="reconciliation method (--reconcile)")
     lb_name, sc_name = f"{into}_leaderboard", f"{into}_scores"
     inputs = [name for name in (table, future, events) if name]
     check_outputs(ws, [into, lb_name, sc_name], inputs=inputs, mode=mode)
-    tracker = _open_tracker(ws, tracking_uri) if track else None  # fails now, not after the backtests
+    tracker = ctx.tracker().open() if spec.track else None  # fails now, not after the backtests
     progress.start(f"reading {table}")
     source_snapshot = ws.current_snapshot_id(table)
     history = ws.to_pandas(table, snapshot=source_snapshot)
@@ -187,20 +184,18 @@ def forecast_table(
     events_frame = ws.to_pandas(events) if events else None
     data = ForecastData.from_frame(
         history,
-        id_col=id_col,
-        time_col=time_col,
-        target_col=target_col,
-        freq=freq,
-        hierarchy=tuple(hierarchy),
-        exog=tuple(exog),
+        id_col=spec.id,
+        time_col=spec.time,
+        target_col=spec.target,
+        freq=spec.freq,
+        hierarchy=hierarchy,
+        exog=exog,
         future=future_frame,
-        fill=fill,  # type: ignore[arg-type]
-        negative=negative,
+        fill=fill,
+        negative=spec.negative,
     )
-    auto = _auto_forecaster(data, models, h, n_windows, holidays, events_frame, n_jobs)
-    model: Any = (
-        HierarchicalForecaster(base=auto, method=reconcile) if hierarchy else auto  # type: ignore[arg-type]
-    )
+    auto = _auto_forecaster(data, models, h, n_windows, holidays, events_frame, spec.n_jobs)
+    model: Any = HierarchicalForecaster(base=auto, method=reconcile) if hierarchy else auto
     progress.start(f"fitting and backtesting {len(data.ids):,} series")
     model.fit(data)
     progress.start("forecasting")
@@ -208,61 +203,40 @@ def forecast_table(
     fitted_auto = model.base_ if hierarchy and hasattr(model, "base_") else model
     leaderboard = getattr(fitted_auto, "leaderboard_", None)
     scores = getattr(fitted_auto, "scores_", None)
-    progress.start(f"writing {into}")
-    source = f"forecast of {table}@{source_snapshot}"
-    snapshot = ws.write(into, forecast, mode=mode, source=source)
     board = None if leaderboard is None else leaderboard.reset_index(drop=leaderboard.index.name is None)
-    if board is not None:
-        ws.write(lb_name, board, mode=mode, source=source)
-    if scores is not None:
-        ws.write(sc_name, scores, mode=mode, source=source)
-    notes = _data_notes(data.report)
-    fallback = list(getattr(fitted_auto, "fallback_series_", []))
-    if fallback:
-        notes.append(
-            f"{len(fallback):,} series too short to backtest got their group's model (e.g. {', '.join(fallback[:3])})"
+    read = [Lineage.table(table, source_snapshot)] + [
+        Lineage.table(name, ws.current_snapshot_id(name)) for name in (future, events) if name
+    ]
+    with ExitStack() as stack:
+        logger = None
+        if tracker is not None:  # the run exists before the writes: the tables record its id
+            tags = {"mirae.table": table, "mirae.snapshot_id": source_snapshot, "mirae.task": "forecast"}
+            logger = stack.enter_context(
+                tracker.start_run(
+                    f"forecast:{into}",
+                    run_name=f"{spec.target} of {table}",
+                    tags={**tags, "mirae.output_table": into, "mirae.workspace": str(ws.path)},
+                )
+            )
+        lineage = Lineage(
+            "forecast",
+            inputs=tuple(read),
+            spec=spec.to_dict(),
+            run_id=None if logger is None else logger.run_id,
         )
-    metrics = _backtest_metrics(fitted_auto, data)
-    groups = getattr(fitted_auto, "group_choice_", None)
-    group_choice = [] if groups is None else groups.to_dict("records")
-    run = ForecastRun(
-        table=into,
-        leaderboard_table=lb_name,
-        scores_table=sc_name,
-        snapshot=snapshot,
-        source_table=table,
-        source_snapshot=source_snapshot,
-        rows=len(forecast),
-        series=len(data.ids),
-        horizon=h,
-        leaderboard=[] if board is None else board.to_dict("records"),
-        notes=notes,
-        backtest_metrics=metrics,
-        group_choice=group_choice,
-    )
-    if tracker is not None:
-        progress.start("logging the run to MLflow")
-        run.run_id = _log_run(
-            tracker,
-            ws,
-            run,
-            data,
-            fitted_auto,
-            board,
-            {
-                "h": h,
-                "freq": data.freq.code,
-                "n_windows": n_windows,
-                "models": list(models) if models else "auto",
-                "hierarchy": "/".join(hierarchy) or None,
-                "exog": ",".join(exog) or None,
-                "reconcile": reconcile if hierarchy else None,
-                "holidays": holidays,
-                "events": events,
-                "level": ",".join(str(v) for v in level),
-                "fill": fill,
-            },
-        )
+        progress.start(f"writing {into}")
+        source = f"forecast of {table}@{source_snapshot}"
+        snapshot = ws.write(into, forecast, mode=mode, source=source, lineage=lineage)
+        if board is not None:
+            ws.write(lb_name, board, mode=mode, source=source, lineage=lineage)
+        if scores is not None:
+            ws.write(sc_name, scores, mode=mode, source=source, lineage=lineage)
+        run = _forecast_run(spec, data, fitted_auto, forecast, board, snapshot, source_snapshot)
+        if logger is not None:
+            progress.start("logging the run to MLflow")
+            logger.set_tags({"mirae.output_snapshot_id": snapshot.snapshot_id})
+            _log_run(logger, run, fitted_auto, board, spec, data)
+            run.run_id = str(logger.run_id)
     progress.finish()
     return run
 
@@ -335,43 +309,69 @@ def _backtest_metrics(auto: Any, data: Any) -> dict[str, float]:
     return {f"backtest_{k}": float(v) for k, v in means.items() if np.isfinite(v)}
 
 
-def _open_tracker(ws: Workspace, tracking_uri: str | None) -> Tracker:
-    from mirae.track import Tracker
-
-    return Tracker.for_workspace(ws.path, tracking_uri=tracking_uri).open()
+def _forecast_run(
+    spec: ForecastSpec,
+    data: Any,
+    fitted_auto: Any,
+    forecast: pd.DataFrame,
+    board: pd.DataFrame | None,
+    snapshot: SnapshotInfo,
+    source_snapshot: int | None,
+) -> ForecastRun:
+    notes = _data_notes(data.report)
+    fallback = list(getattr(fitted_auto, "fallback_series_", []))
+    if fallback:
+        notes.append(
+            f"{len(fallback):,} series too short to backtest got their group's model (e.g. {', '.join(fallback[:3])})"
+        )
+    groups = getattr(fitted_auto, "group_choice_", None)
+    return ForecastRun(
+        table=spec.into,
+        leaderboard_table=f"{spec.into}_leaderboard",
+        scores_table=f"{spec.into}_scores",
+        snapshot=snapshot,
+        source_table=spec.table,
+        source_snapshot=source_snapshot,
+        rows=len(forecast),
+        series=len(data.ids),
+        horizon=spec.h,
+        leaderboard=[]
+        if board is None
+        else [{str(k): v for k, v in r.items()} for r in board.to_dict("records")],
+        notes=notes,
+        backtest_metrics=_backtest_metrics(fitted_auto, data),
+        group_choice=[] if groups is None else groups.to_dict("records"),
+    )
 
 
 def _log_run(
-    tracker: Tracker,
-    ws: Workspace,
-    run: ForecastRun,
-    data: Any,
-    auto: Any,
-    board: pd.DataFrame | None,
-    params: dict[str, Any],
-) -> str:
-    lineage = {
-        "mirae.table": run.source_table,
-        "mirae.snapshot_id": run.source_snapshot,
-        "mirae.task": "forecast",
-        "mirae.output_table": run.table,
-        "mirae.output_snapshot_id": run.snapshot.snapshot_id,
-        "mirae.workspace": str(ws.path),
-    }
-    with tracker.start_run(
-        f"forecast:{run.table}", run_name=f"{data.target_col} of {run.source_table}", tags=lineage
-    ) as logger:
-        logger.log_params(
-            {**params, "table": run.source_table, "snapshot_id": run.source_snapshot, "series": run.series}
-        )
-        logger.log_metrics(run.backtest_metrics)
-        if board is not None:
-            logger.log_frame(board, "leaderboard")
-        groups = getattr(auto, "group_choice_", None)
-        if groups is not None:
-            logger.log_frame(groups, "group_choice")
-        logger.log_dict({"notes": run.notes}, "notes.json")
-        return str(logger.run_id)
+    logger: Any, run: ForecastRun, auto: Any, board: pd.DataFrame | None, spec: ForecastSpec, data: Any
+) -> None:
+    logger.log_params(
+        {
+            "h": spec.h,
+            "freq": data.freq.code,
+            "n_windows": spec.n_windows,
+            "models": list(spec.models) if spec.models else "auto",
+            "hierarchy": "/".join(spec.hierarchy) or None,
+            "exog": ",".join(spec.exog) or None,
+            "reconcile": spec.reconcile if spec.hierarchy else None,
+            "holidays": spec.holidays,
+            "events": spec.events,
+            "level": ",".join(str(v) for v in spec.level),
+            "fill": spec.fill,
+            "table": run.source_table,
+            "snapshot_id": run.source_snapshot,
+            "series": run.series,
+        }
+    )
+    logger.log_metrics(run.backtest_metrics)
+    if board is not None:
+        logger.log_frame(board, "leaderboard")
+    groups = getattr(auto, "group_choice_", None)
+    if groups is not None:
+        logger.log_frame(groups, "group_choice")
+    logger.log_dict({"notes": run.notes}, "notes.json")
 
 
 def _data_notes(report: dict[str, Any]) -> list[str]:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mirae.errors import ConfigError, MissingColumnsError, TargetNotFoundError
-from mirae.service._outputs import WriteMode, check_outputs
-from mirae.service._train import DEFAULT_EXPLAIN
+from mirae.lake._lineage import Lineage
+from mirae.service._context import Context
+from mirae.service._outputs import check_outputs
+from mirae.service._specs import EvaluateSpec, PredictSpec
 
 if TYPE_CHECKING:
     import numpy as np
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
     from mirae.lake import SnapshotInfo, Workspace
     from mirae.track import ModelVersionInfo
 
-__all__ = ["EvaluationRun", "PredictRun", "evaluate_table", "predict_table"]
+__all__ = ["EvaluationRun", "PredictRun", "evaluate", "evaluate_table", "predict", "predict_table"]
 
 #: Name of the predicted value column written by :func:`predict_table`.
 PREDICTION = "prediction"
@@ -105,13 +106,28 @@ class EvaluationRun:
         }
 
 
-def load_model(
-    ws: Workspace, model_ref: str, tracking_uri: str | None = None
-) -> tuple[Any, ModelVersionInfo]:
+def load_model(ctx: Context, model_ref: str) -> tuple[Any, ModelVersionInfo]:
     """The fitted estimator behind ``name``, ``name@alias`` or ``name/version`` and its version info."""
-    from mirae.track import Tracker
+    return ctx.tracker().registry.load(model_ref)
 
-    return Tracker.for_workspace(ws.path, tracking_uri=tracking_uri).registry.load(model_ref)
+
+def model_task(model: Any, info: ModelVersionInfo) -> str:
+    """The task a registered model was trained for, as recorded at registration (never guessed).
+
+    ``binary``, ``multiclass``, ``regression`` or ``forecast``; a forecaster
+    cannot score a table row by row.
+    """
+    task = info.tags.get("mirae.task") or getattr(model, "task_", None)
+    if task is None:
+        msg = (
+            f"model {info.ref} does not record its task (tag mirae.task); register it with "
+            "`mirae train` (or tag the version) so that mirae knows how to score with it."
+        )
+        raise ConfigError(msg)
+    if task == "forecast":
+        msg = f"model {info.ref} is a forecaster: run `mirae forecast`, not predict or evaluate, with it."
+        raise ConfigError(msg)
+    return str(task)
 
 
 def model_features(model: Any) -> list[str]:
@@ -138,17 +154,28 @@ def predict_table(
     model_ref: str,
     table: str,
     *,
-    into: str,
-    mode: WriteMode = "create",
     tracking_uri: str | None = None,
     progress: Progress | None = None,
+    **settings: Any,
 ) -> PredictRun:
+    """Score a table from Python: :func:`predict` with ``PredictSpec(model=model_ref, table=table, **settings)``."""
+    spec = PredictSpec(model=model_ref, table=table, **settings)
+    return predict(Context(ws, tracking_uri=tracking_uri), spec, progress=progress)
+
+
+def predict(ctx: Context, spec: PredictSpec, *, progress: Progress | None = None) -> PredictRun:
     """Score every row of a table with a registered model and write the result as a new table.
 
     Parameters
     ----------
-    ws : Workspace
-    model_ref : str
+    ctx : Context
+        The workspace and its tracking store.
+    spec : PredictSpec
+        What to score; its fields are described below.
+
+    Spec fields
+    -----------
+    model : str
         ``name`` (latest version), ``name@alias`` or ``name/version``.
     table : str
         Rows to score, read at their latest snapshot. Columns the model was
@@ -159,8 +186,6 @@ def predict_table(
     mode : {'create', 'replace', 'append'}
         ``create`` refuses an existing output table (checked before the model
         is loaded); ``replace`` keeps its old snapshots in the history.
-    tracking_uri : str, optional
-        MLflow tracking URI overriding the workspace's own store.
     progress : Progress, optional
 
     Returns
@@ -171,10 +196,11 @@ def predict_table(
 
     from mirae.core._progress import NullProgress
 
+    ws, model_ref, table, into, mode = ctx.workspace, spec.model, spec.table, spec.into, spec.mode
     progress = progress or NullProgress()
     check_outputs(ws, [into], inputs=[table], mode=mode)
     progress.start(f"loading model {model_ref}")
-    model, info = load_model(ws, model_ref, tracking_uri)
+    model, info = load_model(ctx, model_ref)
     progress.start(f"reading {table}")
     source_snapshot = ws.current_snapshot_id(table)
     frame = ws.to_pandas(table, snapshot=source_snapshot)
@@ -188,7 +214,7 @@ def predict_table(
     classes = None
     predicted = np.asarray(model.predict(X))
     new_columns: dict[str, Any] = {PREDICTION: predicted}
-    if hasattr(model, "predict_proba") and hasattr(model, "classes_"):
+    if model_task(model, info) != "regression":
         proba = np.asarray(model.predict_proba(X), dtype=float)
         classes = [c.item() if hasattr(c, "item") else c for c in model.classes_]
         for j, label in enumerate(classes):
@@ -203,7 +229,14 @@ def predict_table(
         out[name] = values
     progress.start(f"writing {into}")
     source = f"predict {info.ref} (run {info.run_id}) on {table}@{source_snapshot}"
-    snapshot = ws.write(into, out, mode=mode, source=source)
+    lineage = Lineage(
+        "predict",
+        inputs=(Lineage.table(table, source_snapshot),),
+        spec=spec.to_dict(),
+        run_id=info.run_id,
+        model=info.ref,
+    )
+    snapshot = ws.write(into, out, mode=mode, source=source, lineage=lineage)
     progress.finish()
     return PredictRun(
         table=into,
@@ -224,21 +257,28 @@ def evaluate_table(
     model_ref: str,
     table: str,
     *,
-    target: str,
-    segment_by: str | Sequence[str] | None = None,
-    html: str | Path | None = None,
-    lang: str = "ko",
-    explain: bool | Sequence[str] = DEFAULT_EXPLAIN,
-    seed: int = 0,
     tracking_uri: str | None = None,
     progress: Progress | None = None,
+    **settings: Any,
 ) -> EvaluationRun:
+    """Evaluate from Python: :func:`evaluate` with ``EvaluateSpec(model=model_ref, table=table, **settings)``."""
+    spec = EvaluateSpec(model=model_ref, table=table, **settings)
+    return evaluate(Context(ws, tracking_uri=tracking_uri), spec, progress=progress)
+
+
+def evaluate(ctx: Context, spec: EvaluateSpec, *, progress: Progress | None = None) -> EvaluationRun:
     """Evaluate a registered model on a table with known outcomes (e.g. last month's customers).
 
     Parameters
     ----------
-    ws : Workspace
-    model_ref : str
+    ctx : Context
+        The workspace and its tracking store.
+    spec : EvaluateSpec
+        What to evaluate; its fields are described below.
+
+    Spec fields
+    -----------
+    model : str
         ``name``, ``name@alias`` or ``name/version``.
     table : str
         Rows with the true ``target``, read at the latest snapshot; rows where
@@ -254,7 +294,6 @@ def evaluate_table(
         Explanations to compute (see :func:`mirae.evaluate.evaluate_classifier`).
     seed : int
         Seed of the explanations' row sample.
-    tracking_uri : str, optional
     progress : Progress, optional
 
     Returns
@@ -263,12 +302,12 @@ def evaluate_table(
     """
     from mirae.core._progress import NullProgress
     from mirae.evaluate import evaluate_classifier, evaluate_regressor
-    from mirae.evaluate._labels import check_lang
 
+    ws, model_ref, table, target = ctx.workspace, spec.model, spec.table, spec.target
+    segment_by, html, lang, explain, seed = spec.segment_by, spec.html, spec.lang, spec.explain, spec.seed
     progress = progress or NullProgress()
-    check_lang(lang)
     progress.start(f"loading model {model_ref}")
-    model, info = load_model(ws, model_ref, tracking_uri)
+    model, info = load_model(ctx, model_ref)
     snapshot_id = ws.current_snapshot_id(table)
     frame = ws.to_pandas(table, snapshot=snapshot_id)
     if target not in frame.columns:
@@ -281,7 +320,7 @@ def evaluate_table(
     how = explain if isinstance(explain, bool) else list(explain)
     progress.start(f"evaluating {info.ref} on {len(frame):,} rows")
     report: Any
-    if hasattr(model, "predict_proba") and hasattr(model, "classes_"):
+    if model_task(model, info) != "regression":
         y = _as_class_labels(y, model.classes_)
         report = evaluate_classifier(model, X, y, segment_by=segment_by, explain=how, random_state=seed)
     else:

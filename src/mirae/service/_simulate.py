@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from mirae.errors import ConfigError
-from mirae.service._outputs import WriteMode, check_outputs
+from mirae.lake._lineage import Lineage
+from mirae.service._context import Context
+from mirae.service._outputs import check_outputs
+from mirae.service._specs import SimulateSpec
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -58,27 +60,13 @@ class SimulationRun:
 
 
 def simulate_table(
-    ws: Workspace,
-    table: str,
-    *,
-    id_col: str,
-    time_col: str,
-    target_col: str,
-    price: str,
-    unit_cost: float,
-    h: int,
-    item: str | None = None,
-    where: dict[str, str] | None = None,
-    promo: str | None = None,
-    discounts: Sequence[float] = (0.0, 0.1, 0.2, 0.3, 0.4),
-    prices: Sequence[float] = (),
-    freq: str | None = None,
-    fill: str | None = "zero",
-    elasticity: float | None = None,
-    into: str | None = None,
-    mode: WriteMode = "create",
-    progress: Progress | None = None,
+    ws: Workspace, table: str, *, progress: Progress | None = None, **settings: Any
 ) -> SimulationRun:
+    """Simulate from Python: :func:`simulate` with ``SimulateSpec(table=table, **settings)``."""
+    return simulate(Context(ws), SimulateSpec(table=table, **settings), progress=progress)
+
+
+def simulate(ctx: Context, spec: SimulateSpec, *, progress: Progress | None = None) -> SimulationRun:
     """Units, revenue, margin and margin rate per discount / price / promotion scenario.
 
     The baseline is the statistical forecast of the selected series over
@@ -89,11 +77,16 @@ def simulate_table(
 
     Parameters
     ----------
-    ws : Workspace
-        Holds ``table``; receives ``into`` when given.
+    ctx : Context
+        The workspace: holds ``table``, receives ``into`` when given.
+    spec : SimulateSpec
+        The scenarios; its fields are described below.
+
+    Spec fields
+    -----------
     table : str
         Long-format sales history with a price column.
-    id_col, time_col, target_col, price : str
+    id, time, target, price : str
         Column names.
     unit_cost : float
         Cost of one unit.
@@ -134,11 +127,29 @@ def simulate_table(
         simulate_scenarios,
     )
 
+    ws, table, id_col, time_col, target_col = ctx.workspace, spec.table, spec.id, spec.time, spec.target
+    price, unit_cost, h, item, where, promo = (
+        spec.price,
+        spec.unit_cost,
+        spec.h,
+        spec.item,
+        spec.where,
+        spec.promo,
+    )
+    discounts, prices, freq, fill, elasticity = (
+        spec.discounts,
+        spec.prices,
+        spec.freq,
+        spec.fill,
+        spec.elasticity,
+    )
+    into, mode = spec.into, spec.mode
     progress = progress or NullProgress()
     if into:
         check_outputs(ws, [into], inputs=[table], mode=mode)
     progress.start(f"reading {table}")
-    frame = ws.to_pandas(table)
+    source_snapshot = ws.current_snapshot_id(table)
+    frame = ws.to_pandas(table, snapshot=source_snapshot)
     selection = "all series"
     if item is not None:
         frame = frame.loc[frame[id_col].astype(str) == str(item)]
@@ -161,7 +172,7 @@ def simulate_table(
         target_col=target_col,
         freq=freq,
         exog=exog,
-        fill=fill,  # type: ignore[arg-type]
+        fill=fill,
     )
     progress.start("estimating the price response")
     notes: list[str] = []
@@ -180,7 +191,7 @@ def simulate_table(
         time_col=time_col,
         target_col=target_col,
         freq=freq,
-        fill=fill,  # type: ignore[arg-type]
+        fill=fill,
     )
     forecast = baseline_model.fit(sales_only).predict(h)
     baseline_units = float(forecast["forecast"].sum())
@@ -218,7 +229,10 @@ def simulate_table(
     )
     if into:
         run.table = into
-        run.snapshot = ws.write(into, scenarios, mode=mode, source=f"simulation on {table} ({selection})")
+        lineage = Lineage("simulate", inputs=(Lineage.table(table, source_snapshot),), spec=spec.to_dict())
+        run.snapshot = ws.write(
+            into, scenarios, mode=mode, source=f"simulation on {table} ({selection})", lineage=lineage
+        )
     progress.finish()
     return run
 

@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from mirae.core._choices import check_choice
 from mirae.errors import ConfigError, TargetError, TargetNotFoundError
+from mirae.service._context import Context
+from mirae.service._specs import TrainSpec
 
 if TYPE_CHECKING:
     import numpy as np
@@ -30,11 +32,6 @@ if TYPE_CHECKING:
     from mirae.core._progress import Progress
     from mirae.lake import Workspace
 
-#: Explanations computed by default: all of them. SHAP on an AutoML model runs shap's
-#: PermutationExplainer on the raw frame (100 rows), rules come from a surrogate tree on an
-#: encoding of the raw columns; together a few seconds on a thousand rows (plus a one-off
-#: numba compile of shap's kernels per process).
-DEFAULT_EXPLAIN: tuple[str, ...] = ("permutation", "shap", "partial_dependence", "rules")
 
 __all__ = ["TrainRun", "train_table"]
 
@@ -139,33 +136,33 @@ def train_table(
     ws: Workspace,
     table: str,
     *,
-    target: str,
-    task: Task = "auto",
-    time_budget: float | None = None,
-    n_trials: int | None = None,
-    seed: int = 0,
-    metric: str | None = None,
-    cv: int = 5,
-    group: str | None = None,
-    time: str | None = None,
-    segment_by: str | Sequence[str] | None = None,
-    models: Sequence[str] | None = None,
-    holdout: float = 0.2,
-    explain: bool | Sequence[str] = DEFAULT_EXPLAIN,
-    model_name: str | None = None,
-    register: bool = True,
-    alias: str | None = None,
     tracking_uri: str | None = None,
-    lang: str = "ko",
     progress: Progress | None = None,
+    **settings: Any,
 ) -> TrainRun:
+    """Train on a workspace table from Python: :func:`train` with ``TrainSpec(table=table, **settings)``.
+
+    ``settings`` are the fields of :class:`~mirae.service.TrainSpec` (``target``,
+    ``time_budget``, ``n_trials``, ``cv``, ``models``, ...), validated by it.
+    """
+    return train(
+        Context(ws, tracking_uri=tracking_uri), TrainSpec(table=table, **settings), progress=progress
+    )
+
+
+def train(ctx: Context, spec: TrainSpec, *, progress: Progress | None = None) -> TrainRun:
     """Run AutoML on a workspace table, evaluate it, log an MLflow run and register the model.
 
     Parameters
     ----------
-    ws : Workspace
-        Holds the table; its ``mlflow.db`` and ``mlartifacts`` receive the run
-        unless ``tracking_uri`` or ``MIRAE_TRACKING_URI`` points elsewhere.
+    ctx : Context
+        The workspace (its ``mlflow.db`` and ``mlartifacts`` receive the run
+        unless the context names another tracking store).
+    spec : TrainSpec
+        What to train; its fields, described below, are the settings.
+
+    Spec fields
+    -----------
     table : str
         Read at its latest snapshot, whose id is recorded on the run and the version.
     target : str
@@ -199,8 +196,6 @@ def train_table(
         Register the model as a new version of ``model_name``.
     alias : str, optional
         Move this alias (e.g. ``champion``) to the new version.
-    tracking_uri : str, optional
-        MLflow tracking URI overriding the workspace's own store.
     lang : {"ko", "en"}
         Language of the HTML report.
     progress : Progress, optional
@@ -223,18 +218,21 @@ def train_table(
     ('binary', 'customers/1', 40)
     """
     from mirae.core._progress import NullProgress
-    from mirae.evaluate._labels import check_lang
-    from mirae.track import Tracker
 
+    ws = ctx.workspace
+    table, target, task, seed, cv, group, time = (
+        spec.table,
+        spec.target,
+        spec.task,
+        spec.seed,
+        spec.cv,
+        spec.group,
+        spec.time,
+    )
+    metric, models, holdout, explain, lang = spec.metric, spec.models, spec.holdout, spec.explain, spec.lang
     progress = progress or NullProgress()
-    check_lang(lang)
-    if not 0.0 <= holdout < 0.9:
-        msg = f"holdout must be a share of rows between 0 and 0.9; got {holdout!r}."
-        raise ConfigError(msg)
     progress.start("opening the tracking store")
-    tracker = Tracker.for_workspace(
-        ws.path, tracking_uri=tracking_uri
-    ).open()  # fails now, not after the search
+    tracker = ctx.tracker().open()  # fails now, not after the search
     progress.start(f"reading {table}")
     snapshot_id = ws.current_snapshot_id(table)
     frame = ws.to_pandas(table, snapshot=snapshot_id)
@@ -258,7 +256,7 @@ def train_table(
     notes = [f"dropped {int(missing.sum()):,} rows with no {target!r}."] if missing.any() else []
 
     train, test = _holdout_split(frame, target, kind, holdout, seed, group, time, notes)
-    estimator = _estimator(kind, metric, models, cv, group, time, time_budget, n_trials, seed)
+    estimator = _estimator(kind, metric, models, cv, group, time, spec.time_budget, spec.n_trials, seed)
     progress.start(f"searching models for {target!r} on {len(train):,} rows")
     started = _time.perf_counter()
     estimator.fit(train, target, groups=group)
@@ -267,10 +265,10 @@ def train_table(
     report = None
     if test is not None:
         progress.start(f"evaluating on {len(test):,} held-out rows")
-        report = _evaluate(estimator, test, target, kind, segment_by, explain, seed)
+        report = _evaluate(estimator, test, target, kind, spec.segment_by, explain, seed)
 
     progress.start("logging the run to MLflow")
-    name = model_name or table
+    name = spec.model_name or table
     lineage = {
         "mirae.table": table,
         "mirae.snapshot_id": snapshot_id,
@@ -301,8 +299,8 @@ def train_table(
                 "cv": "time" if time else ("group" if group else "auto"),
                 "group": group,
                 "time": time,
-                "time_budget": time_budget,
-                "n_trials": n_trials,
+                "time_budget": spec.time_budget,
+                "n_trials": spec.n_trials,
                 "seed": seed,
                 "models": list(models) if models else "all",
                 "holdout": holdout,
@@ -340,9 +338,9 @@ def train_table(
             },
         )
     version = None
-    if register:
+    if spec.register_:
         progress.start(f"registering {name}")
-        info = tracker.registry.register(name, run.run_id, tags=lineage, alias=alias)
+        info = tracker.registry.register(name, run.run_id, tags=lineage, alias=spec.alias)
         version = info.version
     progress.finish()
     return TrainRun(
@@ -362,9 +360,9 @@ def train_table(
         cv_score=cv_score,
         cv_std=cv_std,
         holdout_metrics=holdout_metrics,
-        model_name=name if register else None,
+        model_name=name if spec.register_ else None,
         version=version,
-        alias=alias if register else None,
+        alias=spec.alias if spec.register_ else None,
         evaluation="holdout" if report is not None else "cv-only",
         fit_seconds=fit_seconds,
         leaderboard=json.loads(board.to_json(orient="records")),

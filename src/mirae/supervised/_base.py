@@ -7,7 +7,6 @@ greedy ensemble of the best candidates, and a refit of the winner on all rows.
 
 from __future__ import annotations
 
-import json
 import time
 import warnings
 from collections.abc import Callable, Sequence
@@ -20,6 +19,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
 from mirae.base import Estimator
+from mirae.core._json import dumps
 from mirae.errors import ConfigError, NoModelFittedError, TargetLeakageWarning
 from mirae.prep import TablePreprocessor, infer_schema, to_frame
 from mirae.supervised._checks import clean_target, find_leaks, split_target
@@ -380,7 +380,7 @@ class AutoModel(Estimator, BaseEstimator):
             record["n_folds"] = len(candidate.scores[primary.name])
             record["fit_time_s"] = candidate.fit_time
             record["predict_time_s"] = candidate.predict_time
-            record["params"] = json.dumps(candidate.params, sort_keys=True, default=str)
+            record["params"] = dumps(candidate.params, sort_keys=True)
             records.append(record)
         board = pd.DataFrame.from_records(records)
         board = board.sort_values(

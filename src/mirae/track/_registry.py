@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import tempfile
 from collections.abc import Mapping
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -159,6 +160,14 @@ class Registry:
     def _client(self) -> Any:
         return self.tracker.client
 
+    def _turn(self) -> AbstractContextManager[Any]:
+        """The workspace's writer lock for a workspace's own store; nothing for a shared server."""
+        if self.tracker.workspace is None:
+            return nullcontext()
+        from mirae.lake import writer_lock
+
+        return writer_lock(self.tracker.workspace)
+
     def register(
         self,
         name: str,
@@ -186,15 +195,18 @@ class Registry:
             digest = self._client.get_run(run_id).data.tags.get(MODEL_DIGEST_TAG)
             if digest:  # the version carries the digest of the files it was registered with
                 version_tags[MODEL_DIGEST_TAG] = digest
-            if not self._exists(name):
-                self._client.create_registered_model(name, description=description)
-            created = self._client.create_model_version(
-                name,
-                f"runs:/{run_id}/{artifact_path}",
-                run_id=run_id,
-                tags=version_tags,
-                description=description,
-            )
+            # in a workspace's own store, registrations take turns: two trainings finishing at once
+            # must not both create the model, nor both take the same version number
+            with self._turn():
+                if not self._exists(name):
+                    self._client.create_registered_model(name, description=description)
+                created = self._client.create_model_version(
+                    name,
+                    f"runs:/{run_id}/{artifact_path}",
+                    run_id=run_id,
+                    tags=version_tags,
+                    description=description,
+                )
         except MlflowException as exc:
             msg = f"registering run {run_id} as a version of {name!r} failed: {exc.message}"
             raise TrackingError(msg) from exc

@@ -9,7 +9,6 @@ first use.
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import re
@@ -21,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mirae.core._json import dumps
 from mirae.errors import ConfigError, TrackingError
 
 if TYPE_CHECKING:
@@ -244,11 +244,7 @@ class RunLogger:
         for key, value in params.items():
             if value is None:
                 continue
-            text = (
-                json.dumps(value, sort_keys=True, default=str)
-                if isinstance(value, list | dict)
-                else str(value)
-            )
+            text = dumps(value, sort_keys=True) if isinstance(value, list | dict) else str(value)
             entities.append(Param(str(key), text[:MAX_PARAM_CHARS]))
         for start in range(0, len(entities), BATCH):
             self.tracker.client.log_batch(self.run_id, params=entities[start : start + BATCH])
@@ -278,7 +274,7 @@ class RunLogger:
 
     def log_dict(self, data: Any, artifact_file: str) -> None:
         """Store ``data`` as a JSON artifact (UTF-8, Korean kept readable)."""
-        self.log_text(json.dumps(data, ensure_ascii=False, indent=2, default=str), artifact_file)
+        self.log_text(dumps(data, indent=2), artifact_file)
 
     def log_text(self, text: str, artifact_file: str) -> None:
         """Store ``text`` as an artifact file."""

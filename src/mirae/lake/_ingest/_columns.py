@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 import pyarrow as pa
 
+from mirae.core._json import dumps
 from mirae.lake._arrow import check_unique_columns
 
 
@@ -32,7 +32,7 @@ def column_array(values: Sequence[Any]) -> tuple[pa.Array, str | None]:
 
 def _text(value: Any) -> str:
     if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False, default=str)
+        return dumps(value)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float) and value.is_integer():

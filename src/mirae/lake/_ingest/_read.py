@@ -24,6 +24,7 @@ from mirae.lake._ingest._detect import (
 from mirae.lake._ingest._dtypes import apply_dtypes
 from mirae.lake._ingest._result import IngestResult, SourceData
 from mirae.lake._ingest._tidy import tidy
+from mirae.lake._lineage import Lineage
 
 if TYPE_CHECKING:
     from mirae.lake._workspace import Workspace, WriteMode
@@ -359,7 +360,10 @@ def ingest_into(
     data = read_source(source, progress=progress, **options)
     progress.start(f"writing table {name}")
     try:
-        snapshot = ws.write(name, data.table, mode=mode, source=data.source)
+        origin = {"source": data.source, "format": data.format}
+        settings = {k: v for k, v in options.items() if k not in ("progress",)}
+        lineage = Lineage("ingest", inputs=(origin,), spec={"mode": mode, **settings})
+        snapshot = ws.write(name, data.table, mode=mode, source=data.source, lineage=lineage)
     finally:
         progress.finish()
     return IngestResult(

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
+from mirae.core._json import dumps
 from mirae.errors import ConfigError, EmptySourceError, IngestError, SourceNotFoundError
 from mirae.lake._arrow import check_unique_columns
 from mirae.lake._ingest._result import SourceData
@@ -223,5 +223,5 @@ def _array(values: list[Any], dtype: pa.DataType | None) -> pa.Array:
 
 def _as_text(value: Any) -> str:
     if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False, default=str)
+        return dumps(value)
     return str(value)

@@ -1,0 +1,402 @@
+"""What each use case is asked to do, as one validated, serialisable spec.
+
+A spec is wire data: the same fields, under the same names, come from the
+command line, from Python, and (later) from a REST body or a pipeline's YAML.
+Every rule about the inputs lives in the spec's validation, so no caller
+repeats it: "either a time budget or a number of trials", hierarchy text
+``group/product/item``, discount percents, ``none`` for no holidays, the
+allowed write modes. A bad value raises :class:`~mirae.errors.ConfigError`
+naming the field and what to give instead. ``Spec.json_schema()`` describes
+every spec for forms and clients.
+
+One name per concept across all specs: ``table`` (the input), ``target``,
+``time`` and ``id`` (columns), ``into`` and ``mode`` (the output), ``seed``,
+``cv`` (folds), ``h`` (horizon), ``n_jobs``, ``holidays`` (a country code),
+``lang``. The estimators below keep scikit-learn's and statsforecast's names
+(``random_state``, ``id_col``); the services translate, once.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Annotated, Any, ClassVar, Literal, Self
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+
+from mirae.errors import ConfigError
+
+__all__ = [
+    "SPECS",
+    "EvaluateSpec",
+    "ForecastSpec",
+    "IngestSpec",
+    "PredictSpec",
+    "ProfileSpec",
+    "QualitySpec",
+    "SimulateSpec",
+    "Spec",
+    "TrainSpec",
+]
+
+#: The explanations a model report computes by default (permutation importance, SHAP,
+#: partial dependence and IF-THEN rules).
+DEFAULT_EXPLAIN: tuple[str, ...] = ("permutation", "shap", "partial_dependence", "rules")
+
+
+def _names(value: Any, sep: str = ",") -> Any:
+    """``"a, b"`` -> ``("a", "b")``; lists pass through; empty text -> ``()``."""
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return tuple(v.strip() for v in value.split(sep) if v.strip())
+    return value
+
+
+def _numbers(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return tuple(float(v) for v in _names(value))
+        except ValueError:
+            msg = f"expected numbers separated by commas (e.g. 0,10,20); got {value!r}"
+            raise ValueError(msg) from None
+    return value
+
+
+def _pairs(value: Any, example: str = "COLUMN=VALUE") -> Any:
+    """``["col=v", ...]`` (or one ``"col=v,col2=w"`` text) -> ``{"col": "v", ...}``."""
+    if value is None or isinstance(value, Mapping):
+        return value
+    items = _names(value) if isinstance(value, str) else value
+    pairs: dict[str, str] = {}
+    for item in items:
+        column, sep, text = str(item).partition("=")
+        if not sep or not column.strip():
+            msg = f"expected {example}; got {item!r}"
+            raise ValueError(msg)
+        pairs[column.strip()] = text.strip()
+    return pairs or None
+
+
+def _path_text(value: Any) -> Any:
+    return os.fspath(value) if isinstance(value, os.PathLike) else value
+
+
+#: A file path, given as text or as a path object.
+PathText = Annotated[str | None, BeforeValidator(_path_text)]
+Names = Annotated[tuple[str, ...], BeforeValidator(_names)]
+OptionalNames = Annotated[tuple[str, ...] | None, BeforeValidator(lambda v: _names(v) or None)]
+WriteMode = Literal["create", "replace", "append"]
+Lang = Literal["ko", "en"]
+
+
+class Spec(BaseModel):
+    """Base of every use-case spec: frozen, no unknown fields, errors as ConfigError.
+
+    ``to_dict()`` is the spec as JSON-ready data (what lineage records and a
+    REST client sends); ``json_schema()`` its JSON schema.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, populate_by_name=True)
+
+    #: The use case's name (``train``, ``forecast``, ...): the key in :data:`SPECS`.
+    operation: ClassVar[str] = ""
+
+    def __init__(self, **data: Any) -> None:
+        try:
+            super().__init__(**data)
+        except ValidationError as exc:
+            raise ConfigError(_explain(exc, type(self))) from None
+
+    @classmethod
+    def parse(cls, **fields: Any) -> Self:
+        """The spec of ``fields`` as typed by a person: text lists, percents, ``none``, paths.
+
+        The same as calling the class; named for callers (command line, forms,
+        pipeline files) whose values are still text.
+        """
+        return cls(**fields)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The spec as JSON-ready data (defaults included)."""
+        data: dict[str, Any] = self.model_dump(mode="json", by_alias=True)
+        return data
+
+    @classmethod
+    def json_schema(cls) -> dict[str, Any]:
+        """The JSON schema of this spec (for forms, REST clients and pipeline files)."""
+        schema: dict[str, Any] = cls.model_json_schema(by_alias=True)
+        return schema
+
+    def but(self, **changes: Any) -> Self:
+        """A copy with ``changes`` applied, validated again."""
+        return type(self)(**{**self.model_dump(by_alias=True), **changes})
+
+
+def _explain(exc: ValidationError, spec: type[Spec]) -> str:
+    """One plain sentence per wrong field: which field, what was wrong."""
+    problems, unknown = [], []
+    for error in exc.errors(include_url=False):
+        where = ".".join(str(p) for p in error.get("loc", ()) if not isinstance(p, int))
+        text = str(error.get("msg", "invalid value")).removeprefix("Value error, ")
+        kind = error.get("type")
+        if kind == "extra_forbidden":
+            unknown.append(where)
+            continue
+        bounds = {"greater_than_equal": "at least", "greater_than": "more than",
+                  "less_than_equal": "at most", "less_than": "less than"}  # fmt: skip
+        if kind == "missing":
+            text = "required"
+        elif kind in bounds:
+            limit = next(iter((error.get("ctx") or {}).values()), "")
+            text = f"must be {bounds[kind]} {limit}; got {error.get('input')!r}"
+        elif kind == "literal_error":
+            expected = (error.get("ctx") or {}).get("expected", "")
+            text = f"must be {expected}; got {error.get('input')!r}"
+        elif "input" in error and kind not in ("value_error", "assertion_error"):
+            text = f"{text[:1].lower()}{text[1:]}; got {error.get('input')!r}"
+        if not where:  # a rule over several fields: its message names them
+            problems.append(text)
+            continue
+        field = spec.model_fields.get(where.split(".")[0])
+        if field is not None and field.description:
+            where = f"{where} ({field.description.rstrip('.').lower()})"
+        problems.append(f"{where} {text}" if text.startswith("must") else f"{where}: {text}")
+    if unknown:
+        fields = ", ".join(sorted(f.alias or n for n, f in spec.model_fields.items()))
+        problems.append(
+            f"unknown setting(s) {', '.join(unknown)} (the settings of {spec.operation} are: {fields})"
+        )
+    return f"{spec.operation} settings are not valid — " + "; ".join(problems) + "."
+
+
+# -- tables --------------------------------------------------------------------------------------
+class IngestSpec(Spec):
+    """Read a file, URL or database into a workspace table (see :func:`mirae.lake.read_source`).
+
+    ``options`` are the reader's settings (``format``, ``delimiter``,
+    ``encoding``, ``header``, ``sheet``, ``table``, ``query``, ``on_bad_lines``,
+    ...); ``dtypes`` pins column types, given as ``{"qty": "int"}`` or as
+    ``["qty=int"]``.
+    """
+
+    operation: ClassVar[str] = "ingest"
+    source: Annotated[str, BeforeValidator(_path_text)] = Field(
+        min_length=1, description="File path, http(s) URL or SQLAlchemy database URL."
+    )
+    name: str = Field(min_length=1, description="Table to write.")
+    mode: WriteMode = "create"
+    dtypes: Annotated[
+        dict[str, str] | None, BeforeValidator(lambda v: _pairs(v, "COLUMN=TYPE (e.g. qty=int)"))
+    ] = None
+    options: dict[str, Any] = Field(default_factory=dict, description="Reader settings by name.")
+
+    @model_validator(mode="after")
+    def _sheet_index(self) -> IngestSpec:
+        sheet = self.options.get("sheet")
+        if isinstance(sheet, str) and sheet.isdigit():
+            object.__setattr__(self, "options", {**self.options, "sheet": int(sheet)})
+        return self
+
+
+class QualitySpec(Spec):
+    """Check a table's data quality, with drift against an earlier snapshot and declared checks."""
+
+    operation: ClassVar[str] = "quality"
+    table: str = Field(min_length=1)
+    against: int | Literal["previous"] | None = Field(
+        default=None, description="Snapshot id (see `mirae history`) or 'previous' for drift."
+    )
+    checks: PathText = Field(default=None, description="YAML file of declared checks.")
+    html: PathText = None
+    lang: Lang = "ko"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _snapshot_text(cls, data: Any) -> Any:
+        against = data.get("against") if isinstance(data, dict) else None
+        if isinstance(against, str) and against != "previous":
+            try:
+                data = {**data, "against": int(against)}
+            except ValueError:
+                msg = f"against: expected a snapshot id (see `mirae history TABLE`) or 'previous'; got {against!r}"
+                raise ValueError(msg) from None
+        return data
+
+
+class ProfileSpec(Spec):
+    """Profile a table: histograms, top values, correlations, scatter plots."""
+
+    operation: ClassVar[str] = "profile"
+    table: str = Field(min_length=1)
+    html: PathText = None
+    lang: Lang = "ko"
+
+
+# -- supervised learning -------------------------------------------------------------------------
+class TrainSpec(Spec):
+    """Find, evaluate and register the best model for ``target`` (see :func:`mirae.service.train`)."""
+
+    operation: ClassVar[str] = "train"
+    table: str = Field(min_length=1, description="Table to learn from (its latest snapshot).")
+    target: str = Field(min_length=1, description="Column to predict.")
+    task: Literal["auto", "classification", "regression"] = "auto"
+    time_budget: float | None = Field(default=None, gt=0, description="Seconds for the model search.")
+    n_trials: int | None = Field(default=None, ge=1, description="Search trials (reproducible with seed).")
+    seed: int = 0
+    metric: str | None = None
+    cv: int = Field(default=5, ge=2, description="Cross-validation folds.")
+    group: str | None = None
+    time: str | None = Field(default=None, description="Time column: time-ordered folds and holdout.")
+    segment_by: OptionalNames = None
+    models: OptionalNames = None
+    holdout: float = Field(default=0.2, ge=0, lt=0.9, description="Share of rows held out for the report.")
+    explain: bool | Names = DEFAULT_EXPLAIN
+    model_name: str | None = Field(default=None, description="Registered model name (default: the table).")
+    register_: bool = Field(default=True, alias="register", description="Register a new model version.")
+    alias: str | None = None
+    lang: Lang = "ko"
+
+    @model_validator(mode="after")
+    def _one_budget(self) -> TrainSpec:
+        if self.time_budget is not None and self.n_trials is not None:
+            msg = "give either time_budget (--time-budget) or n_trials (--n-trials), not both"
+            raise ValueError(msg)
+        return self
+
+
+class EvaluateSpec(Spec):
+    """Evaluate a registered model on a table with known outcomes."""
+
+    operation: ClassVar[str] = "evaluate"
+    model: str = Field(min_length=1, description="NAME, NAME@ALIAS or NAME/VERSION.")
+    table: str = Field(min_length=1)
+    target: str = Field(min_length=1)
+    segment_by: OptionalNames = None
+    html: PathText = None
+    lang: Lang = "ko"
+    explain: bool | Names = DEFAULT_EXPLAIN
+    seed: int = 0
+
+
+class PredictSpec(Spec):
+    """Score a table with a registered model into a new table."""
+
+    operation: ClassVar[str] = "predict"
+    model: str = Field(min_length=1, description="NAME, NAME@ALIAS or NAME/VERSION.")
+    table: str = Field(min_length=1)
+    into: str = Field(min_length=1)
+    mode: WriteMode = "create"
+
+
+# -- forecasting ---------------------------------------------------------------------------------
+def _hierarchy(value: Any) -> Any:
+    if isinstance(value, str):
+        return _names(value.replace(",", "/"), "/")
+    return () if value is None else value
+
+
+def _country(value: Any) -> Any:
+    if isinstance(value, str):
+        text = value.strip()
+        return None if text.lower() in ("", "none") else text.upper()
+    return value
+
+
+class ForecastSpec(Spec):
+    """Forecast every series (and hierarchy level) of a long table (see :func:`mirae.service.forecast`)."""
+
+    operation: ClassVar[str] = "forecast"
+    table: str = Field(min_length=1, description="Long-format table: one row per series and period.")
+    id: str = Field(min_length=1, description="Series id column (the bottom level).")
+    time: str = Field(min_length=1, description="Time column.")
+    target: str = Field(min_length=1, description="Column to forecast (e.g. units sold).")
+    h: int = Field(ge=1, description="Horizon in periods.")
+    into: str = Field(min_length=1, description="Table to write the forecasts to.")
+    mode: WriteMode = "create"
+    hierarchy: Annotated[tuple[str, ...], BeforeValidator(_hierarchy)] = Field(
+        default=(), description="Levels top-down, e.g. 'group/product/item' (the id may end it)."
+    )
+    exog: Names = Field(default=(), description="Columns known in the future (price, promotion, events).")
+    future: str | None = Field(default=None, description="Table with future values of the exog columns.")
+    freq: str | None = None
+    fill: Literal["zero", "missing"] | None = None
+    negative: Literal["error", "keep", "zero"] = "error"
+    models: OptionalNames = None
+    level: Annotated[tuple[int, ...], BeforeValidator(_numbers)] = (80, 95)
+    n_windows: int = Field(default=3, ge=1, description="Backtest windows used to choose models.")
+    reconcile: Literal["mint_shrink", "bottom_up", "top_down"] = "mint_shrink"
+    holidays: Annotated[str | None, BeforeValidator(_country)] = Field(
+        default="KR", description="Country whose public holidays are features ('none' for none)."
+    )
+    events: str | None = Field(default=None, description="Table of user events (columns date, event).")
+    n_jobs: int = 1
+    track: bool = True
+
+    @model_validator(mode="after")
+    def _levels_above_id(self) -> ForecastSpec:
+        if self.hierarchy and self.hierarchy[-1] == self.id:
+            object.__setattr__(self, "hierarchy", self.hierarchy[:-1])
+        bad = [v for v in self.level if not 0 < v < 100]
+        if bad:
+            msg = f"level: interval levels are percents between 0 and 100 (e.g. 80,95); got {bad}"
+            raise ValueError(msg)
+        return self
+
+
+def _discounts(value: Any) -> Any:
+    """Text is percents (``"0,10,20"`` as typed on a command line or in a form); numbers are rates."""
+    if isinstance(value, str):
+        return tuple(v / 100 for v in _numbers(value))
+    return value
+
+
+class SimulateSpec(Spec):
+    """Units and margin per discount / price / promotion scenario (see :func:`mirae.service.simulate`).
+
+    ``discounts`` are rates (0.2 = 20 % off) when given as numbers, percents
+    when given as text (``"0,10,20,30,40"``).
+    """
+
+    operation: ClassVar[str] = "simulate"
+    table: str = Field(min_length=1)
+    id: str = Field(min_length=1)
+    time: str = Field(min_length=1)
+    target: str = Field(min_length=1, description="Units column.")
+    price: str = Field(min_length=1, description="Price column.")
+    unit_cost: float = Field(ge=0, description="Cost of one unit.")
+    h: int = Field(default=4, ge=1, description="Periods the scenario covers.")
+    item: str | None = None
+    where: Annotated[dict[str, str] | None, BeforeValidator(_pairs)] = None
+    promo: str | None = None
+    discounts: Annotated[tuple[float, ...], BeforeValidator(_discounts)] = (0.0, 0.1, 0.2, 0.3, 0.4)
+    prices: Annotated[tuple[float, ...], BeforeValidator(_numbers)] = ()
+    freq: str | None = None
+    fill: Literal["zero", "missing"] | None = "zero"
+    elasticity: float | None = None
+    into: str | None = None
+    mode: WriteMode = "create"
+
+    @model_validator(mode="after")
+    def _rates(self) -> SimulateSpec:
+        bad = [d for d in self.discounts if not 0 <= d < 1]
+        if bad:
+            msg = f"discounts: rates from 0 up to (not including) 1, i.e. 0 to 99 percent; got {bad}"
+            raise ValueError(msg)
+        return self
+
+
+#: Every spec by its operation name: how a server route or a pipeline step finds its spec.
+SPECS: dict[str, type[Spec]] = {
+    spec.operation: spec
+    for spec in (
+        IngestSpec,
+        QualitySpec,
+        ProfileSpec,
+        TrainSpec,
+        EvaluateSpec,
+        PredictSpec,
+        ForecastSpec,
+        SimulateSpec,
+    )
+}

@@ -1,0 +1,89 @@
+"""One KO/EN catalogue and one JSON encoder for the whole package."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import mirae
+from mirae.core._i18n import LABELS, heading, label
+from mirae.core._json import dumps, frame_from_dict, to_jsonable
+
+SRC = Path(mirae.__file__).parent
+#: label("key", ...), self.t("key"), section("anchor", "key"), and literal key lists of report headers
+_KEY_CALLS = re.compile(r"""\b(?:label|t)\(\s*["']([a-z][a-z0-9_]*)["']""")
+
+
+def _keys_named_in_source() -> set[str]:
+    keys: set[str] = set()
+    for path in SRC.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        if "core._i18n" not in text:
+            continue
+        keys.update(_KEY_CALLS.findall(text))
+        keys.update(re.findall(r"""section\(\s*["'][^"']+["'],\s*["']([a-z0-9_]+)["']""", text))
+    return keys
+
+
+def test_every_key_the_code_names_is_in_the_catalogue_in_both_languages() -> None:
+    keys = _keys_named_in_source()
+    assert len(keys) > 50  # the scan found the call sites
+    missing = sorted(k for k in keys if k not in LABELS and not k.endswith("_"))  # "flag_" + name: prefixes
+    assert not missing, f"labels missing from mirae.core._i18n.LABELS: {missing}"
+    for key, (ko, en) in LABELS.items():
+        assert ko.strip() and en.strip(), key
+
+
+def test_an_unknown_key_is_an_error_not_a_silent_fallback() -> None:
+    with pytest.raises(KeyError, match="no_such_key"):
+        label("no_such_key", "ko")
+    assert heading("units_sold", "ko") == "units_sold"  # names from the data are shown as they are
+    assert label("accuracy", "ko") == "정확도"
+
+
+def test_there_is_one_catalogue_and_one_encoder() -> None:
+    assert not (SRC / "lake" / "_labels.py").exists()
+    assert not (SRC / "evaluate" / "_labels.py").exists()
+    assert not (SRC / "evaluate" / "_jsonable.py").exists()
+    offenders = [
+        str(p.relative_to(SRC))
+        for p in SRC.rglob("*.py")
+        if p.name != "_json.py" and re.search(r"json\.dumps\([^)]*default=", p.read_text(encoding="utf-8"))
+    ]
+    assert not offenders, f"second JSON encoders in {offenders}; use mirae.core._json"
+
+
+def test_the_encoder_turns_every_value_kind_into_plain_json() -> None:
+    value = {
+        "nan": float("nan"),
+        "inf": np.float64("inf"),
+        "int": np.int64(3),
+        "bool": np.bool_(True),
+        "na": pd.NA,
+        "nat": pd.NaT,
+        "date": date(2026, 12, 3),
+        "ts": pd.Timestamp("2026-12-03 10:00"),
+        "dur": timedelta(hours=1),
+        "dec": Decimal("1.5"),
+        "bytes": b"\x00\xff",
+        "path": Path("a") / "b",
+        "array": np.array([1.0, np.nan]),
+        "series": pd.Series([1, 2]),
+        "frame": pd.DataFrame({"x": [1.0, math.nan]}),
+    }
+    out = json.loads(dumps(value))
+    assert out["nan"] is None and out["inf"] is None and out["na"] is None and out["nat"] is None
+    assert out["int"] == 3 and out["bool"] is True and out["dec"] == 1.5 and out["dur"] == 3600.0
+    assert out["date"] == "2026-12-03" and out["ts"].startswith("2026-12-03T10:00")
+    assert out["bytes"] == "00ff" and out["path"] == str(Path("a") / "b")
+    assert out["array"] == [1.0, None] and out["series"] == [1, 2]
+    assert frame_from_dict(out["frame"])["x"].isna().tolist() == [False, True]
+    assert to_jsonable(("매출", 1)) == ["매출", 1]
