@@ -54,6 +54,16 @@ def forecast(
     events: Annotated[str | None, typer.Option(help="Table of user events (columns date, event).")] = None,
     n_jobs: Annotated[int, typer.Option("--n-jobs", help="Processes / threads to use.")] = 1,
     track: Annotated[bool, typer.Option(help="Log an MLflow run of the forecast.")] = True,
+    name: Annotated[
+        str | None, typer.Option("--name", help="Registered model name (default: the --into table).")
+    ] = None,
+    alias: Annotated[
+        str | None, typer.Option(help="Move this alias (e.g. champion) to the new version.")
+    ] = None,
+    register: Annotated[
+        bool,
+        typer.Option("--register/--no-register", help="Register the fitted forecaster as a model version."),
+    ] = True,
     tracking_uri: TrackingOpt = None,
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
@@ -86,6 +96,9 @@ def forecast(
         events=events,
         n_jobs=n_jobs,
         track=track,
+        model_name=name,
+        alias=alias,
+        register=register,
     )
     ctx = open_context(workspace, tracking_uri)
     with progress_bar(enabled=not as_json) as progress:
@@ -107,6 +120,8 @@ def forecast(
     typer.echo(
         f"per-series scores: '{run.scores_table}'" + (f"; MLflow run {run.run_id}" if run.run_id else "")
     )
+    if run.model_ref:
+        typer.echo(f"registered forecaster {run.model_ref}" + (f" (@{alias})" if alias else ""))
 
 
 @app.command()

@@ -35,6 +35,10 @@ class ForecastRun:
         The forecast table's new snapshot.
     source_snapshot : int or None
         Snapshot of the input table the forecast was made from (lineage).
+    run_id : str or None
+        The MLflow run (None when ``track=False``).
+    model_name, version : str, int
+        The registered forecaster (task ``forecast``; None when not registered).
     """
 
     table: str
@@ -51,6 +55,13 @@ class ForecastRun:
     run_id: str | None = None
     backtest_metrics: dict[str, float] = field(default_factory=dict)
     group_choice: list[dict[str, Any]] = field(default_factory=list)
+    model_name: str | None = None
+    version: int | None = None
+
+    @property
+    def model_ref(self) -> str | None:
+        """``name/version`` of the registered forecaster."""
+        return None if self.version is None else f"{self.model_name}/{self.version}"
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict."""
@@ -69,6 +80,7 @@ class ForecastRun:
             "run_id": self.run_id,
             "backtest_metrics": self.backtest_metrics,
             "group_choice": self.group_choice,
+            "model_ref": self.model_ref,
         }
 
 
@@ -237,6 +249,16 @@ def forecast(ctx: Context, spec: ForecastSpec, *, progress: Progress | None = No
             logger.set_tags({"mirae.output_snapshot_id": snapshot.snapshot_id})
             _log_run(logger, run, fitted_auto, board, spec, data)
             run.run_id = str(logger.run_id)
+            if spec.register_:
+                logger.log_model(model, metadata={"mirae_task": "forecast", "target": spec.target, "h": h})
+    if tracker is not None and spec.register_ and run.run_id:
+        progress.start("registering the forecaster")
+        name = spec.model_name or into
+        tags = {"mirae.table": table, "mirae.snapshot_id": source_snapshot, "mirae.target": spec.target}
+        info = tracker.registry.register(
+            name, run.run_id, tags={**tags, "mirae.task": "forecast"}, alias=spec.alias
+        )
+        run.model_name, run.version = name, info.version
     progress.finish()
     return run
 

@@ -201,6 +201,7 @@ def predict(ctx: Context, spec: PredictSpec, *, progress: Progress | None = None
     check_outputs(ws, [into], inputs=[table], mode=mode)
     progress.start(f"loading model {model_ref}")
     model, info = load_model(ctx, model_ref)
+    task = model_task(model, info)
     progress.start(f"reading {table}")
     source_snapshot = ws.current_snapshot_id(table)
     frame = ws.to_pandas(table, snapshot=source_snapshot)
@@ -214,7 +215,7 @@ def predict(ctx: Context, spec: PredictSpec, *, progress: Progress | None = None
     classes = None
     predicted = np.asarray(model.predict(X))
     new_columns: dict[str, Any] = {PREDICTION: predicted}
-    if model_task(model, info) != "regression":
+    if task != "regression":
         proba = np.asarray(model.predict_proba(X), dtype=float)
         classes = [c.item() if hasattr(c, "item") else c for c in model.classes_]
         for j, label in enumerate(classes):
@@ -308,6 +309,7 @@ def evaluate(ctx: Context, spec: EvaluateSpec, *, progress: Progress | None = No
     progress = progress or NullProgress()
     progress.start(f"loading model {model_ref}")
     model, info = load_model(ctx, model_ref)
+    task = model_task(model, info)
     snapshot_id = ws.current_snapshot_id(table)
     frame = ws.to_pandas(table, snapshot=snapshot_id)
     if target not in frame.columns:
@@ -320,7 +322,7 @@ def evaluate(ctx: Context, spec: EvaluateSpec, *, progress: Progress | None = No
     how = explain if isinstance(explain, bool) else list(explain)
     progress.start(f"evaluating {info.ref} on {len(frame):,} rows")
     report: Any
-    if model_task(model, info) != "regression":
+    if task != "regression":
         y = _as_class_labels(y, model.classes_)
         report = evaluate_classifier(model, X, y, segment_by=segment_by, explain=how, random_state=seed)
     else:

@@ -332,6 +332,13 @@ class ForecastSpec(Spec):
     events: str | None = Field(default=None, description="Table of user events (columns date, event).")
     n_jobs: int = 1
     track: bool = True
+    model_name: str | None = Field(
+        default=None, description="Registered model name (default: the into table)."
+    )
+    register_: bool = Field(
+        default=True, alias="register", description="Register the fitted forecaster (needs track)."
+    )
+    alias: str | None = None
 
     @model_validator(mode="after")
     def _levels_above_id(self) -> ForecastSpec:

@@ -83,9 +83,6 @@ def shipped_cases() -> list[Case]:
     )
     from mirae.supervised import AutoClassifier, AutoRegressor, BoostedClassifier, BoostedRegressor
 
-    # forecasters are not stored as model files yet: forecasts are tables, and registering
-    # forecasters (with their ForecastData) is part of the seams issue's lineage work
-    not_stored = {"safe_storage_round_trip": "forecasters are not registered as model files yet"}
     small_boost: dict[str, Any] = {"num_leaves": 7, "min_child_samples": 5, "verbose": -1}
     quick_stat: dict[str, Any] = {"models": ("ETS", "SeasonalNaive"), "intermittent_models": ()}
     cases = [
@@ -109,13 +106,12 @@ def shipped_cases() -> list[Case]:
             lambda: BoostedRegressor(params=dict(small_boost), max_rounds=40, early_stopping_rounds=5),
             lambda: _table("regression", numeric=True),
         ),
-        Case("StatisticalForecaster", lambda: StatisticalForecaster(**quick_stat), _panel, not_stored),
-        Case("SeasonalIndexForecaster", SeasonalIndexForecaster, _panel, not_stored),
+        Case("StatisticalForecaster", lambda: StatisticalForecaster(**quick_stat), _panel),
+        Case("SeasonalIndexForecaster", SeasonalIndexForecaster, _panel),
         Case(
             "GlobalBoostForecaster",
             lambda: GlobalBoostForecaster(lags=(1, 2, 4), windows=(4,), country=None, n_estimators=30),
             lambda: _panel(exog=True),
-            not_stored,
         ),
         Case(
             "AutoForecaster",
@@ -123,13 +119,11 @@ def shipped_cases() -> list[Case]:
                 forecasters=[StatisticalForecaster(**quick_stat), SeasonalIndexForecaster()], n_windows=1
             ),
             _panel,
-            not_stored,
         ),
         Case(
             "HierarchicalForecaster",
             lambda: HierarchicalForecaster(base=StatisticalForecaster(**quick_stat), method="bottom_up"),
             lambda: _panel(hierarchy=True),
-            not_stored,
         ),
     ]
     return [*cases, *_REGISTERED.values()]

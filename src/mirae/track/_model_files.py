@@ -48,7 +48,18 @@ FORMAT = 1
 #: data (arrays, fitted parameters) and mirae's own code; none of them runs a
 #: value from the file as code. Functions and classes of any other module
 #: (``builtins.eval``, ``os.system``, ...) are refused.
-TRUSTED_MODULES = ("mirae", "sklearn", "numpy", "scipy.sparse", "scipy.stats", "scipy.special")
+#: statsforecast's model classes hold fitted parameters the same way (a forecaster's
+#: fitted ETS / ARIMA / Theta models).
+TRUSTED_MODULES = (
+    "mirae",
+    "sklearn",
+    "numpy",
+    "scipy.sparse",
+    "scipy.stats",
+    "scipy.special",
+    "statsforecast.core",
+    "statsforecast.models",
+)
 #: Single types outside those modules that estimators are built of.
 TRUSTED_NAMES = frozenset(
     {
@@ -59,6 +70,10 @@ TRUSTED_NAMES = frozenset(
         "datetime.datetime",
         "datetime.timedelta",
         "numpy.dtype",
+        # a statsforecast engine names the frame class it builds results with, and its fitted
+        # models keep their optimiser result in this small record type
+        "pandas.core.frame.DataFrame",
+        "statsforecast.utils.results",
     }
 )
 
@@ -187,7 +202,7 @@ class _Swapper:
         elif _descend(value):
             self.seen.add(id(value))
             for key, item in list(vars(value).items()):
-                self._set(value, key, item, setattr)
+                self._set(value, key, item, object.__setattr__)  # frozen dataclasses too
         return None
 
     def _set(self, container: Any, key: Any, item: Any, assign: Any) -> None:
@@ -201,7 +216,7 @@ class _Swapper:
             if isinstance(container, dict | list):
                 container[key] = original
             else:
-                setattr(container, key, original)
+                object.__setattr__(container, key, original)
         self.undo_log.clear()
 
     def _placeholder(self, value: Any) -> Any:
@@ -248,10 +263,14 @@ class _Swapper:
         return StoredFrame(kind=kind, file=f"{FRAMES_DIR}/{name}", name=getattr(value, "name", None))
 
 
+#: Packages whose objects are searched for boosters and frames to store in their own files.
+_DESCEND_INTO = ("mirae.", "sklearn.", "statsforecast.")
+
+
 def _descend(value: Any) -> bool:
-    """Objects whose attributes may hold boosters or frames: mirae's and scikit-learn's."""
+    """Objects whose attributes may hold boosters or frames: mirae's, scikit-learn's, statsforecast's."""
     module = type(value).__module__ or ""
-    return hasattr(value, "__dict__") and (module.startswith("mirae.") or module.startswith("sklearn."))
+    return hasattr(value, "__dict__") and module.startswith(_DESCEND_INTO)
 
 
 #: Classes (by module and name, anywhere in an object's class hierarchy) saved natively.
@@ -363,7 +382,7 @@ def load_model_folder(folder: Path, *, digest: str | None, label: str = "the mod
     if refused:
         msg = (
             f"{label} names types mirae does not trust to rebuild: {refused}. "
-            "Only scikit-learn, numpy and mirae types are loaded; train the model with mirae."
+            "Only mirae, scikit-learn, numpy and statsforecast model types are loaded; train the model with mirae."
         )
         raise ModelIntegrityError(msg)
     model = sio.load(folder / MODEL_FILE, trusted=untrusted)
@@ -427,7 +446,7 @@ def _restore(value: Any, folder: Path, seen: set[int]) -> Any:
         for key, item in list(vars(value).items()):
             restored = _restore(item, folder, seen)
             if restored is not item:
-                setattr(value, key, restored)
+                object.__setattr__(value, key, restored)
     return value
 
 
