@@ -28,7 +28,7 @@ def fitted(german: pd.DataFrame) -> AutoClassifier:
 
 
 def test_missing_target(german: pd.DataFrame) -> None:
-    with pytest.raises(TargetNotFoundError, match="no target given"):
+    with pytest.raises(TargetNotFoundError, match="requires y to be passed, but the target y is None"):
         AutoClassifier(**QUICK).fit(german)
     with pytest.raises(KeyError, match="'credit' is not in the table"):
         AutoClassifier(**QUICK).fit(german, "credit")

@@ -77,10 +77,10 @@ def to_frame(X: Any) -> pd.DataFrame:
     >>> to_frame([[1, 2], [3, 4]]).columns.tolist()
     ['x0', 'x1']
     """
-    if isinstance(X, pd.DataFrame):
-        return X
+    if isinstance(X, pd.DataFrame):  # column names are text (0 and "0" are one column to a user)
+        return X if all(isinstance(c, str) for c in X.columns) else X.rename(columns=str)
     if isinstance(X, pd.Series):
-        return X.to_frame()
+        return to_frame(X.to_frame())
     to_pandas = getattr(X, "to_pandas", None)
     if callable(to_pandas) and type(X).__module__.startswith("pyarrow"):
         frame = to_pandas()
@@ -100,7 +100,9 @@ def to_frame(X: Any) -> pd.DataFrame:
     if np.iscomplexobj(array):
         msg = "Complex data not supported; pass real numbers."
         raise ValueError(msg)
-    return pd.DataFrame(array, columns=[f"x{i}" for i in range(array.shape[1])])
+    frame = pd.DataFrame(array, columns=[f"x{i}" for i in range(array.shape[1])])
+    # an object array of numbers is numbers (scikit-learn's convention for dtype=object input)
+    return frame.infer_objects() if array.dtype == object else frame
 
 
 def _is_numeric(series: pd.Series) -> bool:

@@ -20,7 +20,13 @@ from sklearn.utils.validation import check_is_fitted
 
 from mirae.base import Estimator
 from mirae.core._json import dumps
-from mirae.errors import ConfigError, NoModelFittedError, TargetLeakageWarning
+from mirae.errors import (
+    ConfigError,
+    MissingColumnsError,
+    NoModelFittedError,
+    SchemaError,
+    TargetLeakageWarning,
+)
 from mirae.prep import TablePreprocessor, infer_schema, to_frame
 from mirae.supervised._checks import clean_target, find_leaks, split_target
 from mirae.supervised._cv import (
@@ -119,6 +125,12 @@ class AutoModel(Estimator, BaseEstimator):
             if len(group_values) != len(frame):
                 msg = f"groups has {len(group_values)} values but the table has {len(frame)} rows."
                 raise ConfigError(msg)
+        if frame.shape[1] == 0:
+            msg = (
+                f"0 feature(s) (shape={frame.shape}) while a minimum of 1 is required: "
+                "the table has no columns to learn from besides the target."
+            )
+            raise SchemaError(msg)
         frame, target, kept, notices = clean_target(frame, target)
         if group_values is not None:
             group_values = group_values[kept]
@@ -394,7 +406,7 @@ class AutoModel(Estimator, BaseEstimator):
 
     def _predict_output(self, X: Any) -> np.ndarray:
         check_is_fitted(self, "models_")
-        frame = to_frame(X)
+        frame = self._check_input(X)
         outputs = [
             predict_output(model, frame, self.task_, self._n_outputs()) for model in self.models_.values()
         ]
@@ -402,6 +414,32 @@ class AutoModel(Estimator, BaseEstimator):
 
     def _n_outputs(self) -> int:
         return 0
+
+    def _check_input(self, X: Any) -> pd.DataFrame:
+        """The rows to predict, with the columns the model was trained on (extra named columns are ignored)."""
+        frame = to_frame(X)
+        named = isinstance(X, pd.DataFrame) or type(X).__module__.startswith("pyarrow")
+        if not named and frame.shape[1] != self.n_features_in_:
+            msg = (
+                f"X has {frame.shape[1]} features, but {type(self).__name__} is expecting "
+                f"{self.n_features_in_} features as input."
+            )
+            raise ValueError(msg)
+        present = {str(c) for c in frame.columns}
+        missing = [c for c in self.feature_names_in_ if c not in present]
+        if missing:
+            msg = (
+                f"the table lacks column(s) the model was trained on: {missing[:20]}; add them and try again."
+            )
+            raise MissingColumnsError(msg)
+        return frame
+
+    def __sklearn_tags__(self) -> Any:
+        """scikit-learn's tags: tables with missing values, text and categories are accepted."""
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True
+        tags.input_tags.string = True
+        return tags
 
 
 def search_deadline(deadline: float, *, budget_end: float, fit_times: list[float], now: float) -> float:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -26,7 +27,10 @@ def split_target(frame: pd.DataFrame, y: Any) -> tuple[pd.DataFrame, pd.Series]:
     features) or an array-like with one value per row.
     """
     if y is None:
-        msg = "no target given; pass y as the target values or the name of the target column."
+        msg = (
+            "mirae requires y to be passed, but the target y is None: pass y as the target values "
+            "or the name of the target column."
+        )
         raise TargetNotFoundError(msg)
     if isinstance(y, str):
         if y not in frame.columns:
@@ -38,9 +42,22 @@ def split_target(frame: pd.DataFrame, y: Any) -> tuple[pd.DataFrame, pd.Series]:
             msg = f"expected one target column; got a table with {y.shape[1]} columns."
             raise TargetError(msg)
         y = y.iloc[:, 0]
-    values = (
-        y if isinstance(y, pd.Series) else pd.Series(np.asarray(y).ravel() if np.ndim(y) > 1 else list(y))
-    )
+    if isinstance(y, pd.Series):
+        values = y
+    elif isinstance(y, list | tuple):  # a list keeps its values' own types (no common dtype forced)
+        values = pd.Series(list(y))
+    else:  # arrays and array-likes (anything numpy can read)
+        array = np.asarray(y)
+        if array.ndim > 1:
+            from sklearn.exceptions import DataConversionWarning
+
+            warnings.warn(
+                "A column-vector y was passed when a 1d array was expected; mirae reads it as one "
+                "column (pass y.ravel() to avoid this warning).",
+                DataConversionWarning,
+                stacklevel=4,
+            )
+        values = pd.Series(array.ravel() if array.ndim > 1 else array)
     if len(values) != len(frame):
         msg = f"the target has {len(values)} values but the table has {len(frame)} rows; pass one per row."
         raise TargetError(msg)
@@ -66,10 +83,13 @@ def clean_target(frame: pd.DataFrame, y: pd.Series) -> tuple[pd.DataFrame, pd.Se
         n_missing = int(missing.sum())
         notices.append(f"dropped {n_missing} of {len(y)} rows whose target is missing.")
         frame, y = frame.loc[~missing], y.loc[~missing]
+    if len(y) < 2:
+        msg = f"a model needs at least 2 rows to learn from; got 1 sample (n_samples = {len(y)})."
+        raise TargetError(msg)
     if y.nunique() < 2:
         msg = (
-            f"the target has a single value ({y.iloc[0]!r}) in all {len(y)} rows; there is nothing "
-            "to learn. Check the target column or the rows selected."
+            f"the target has a single value ({y.iloc[0]!r}) in all {len(y)} rows (only one class): "
+            "there is nothing to learn. Check the target column or the rows selected."
         )
         raise ConstantTargetError(msg)
     return frame, y, ~missing, notices

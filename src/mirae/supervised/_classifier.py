@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar, Literal
 
 import numpy as np
@@ -67,9 +67,11 @@ class AutoClassifier(ClassifierMixin, AutoModel):
     check_leakage : bool, default=True
         Warn (:class:`~mirae.errors.TargetLeakageWarning`) about features
         that alone predict the target.
-    class_weight : {"balanced"}, optional
-        Weigh rows inversely to their class frequency (for imbalanced
-        classes); families without sample weights train unweighted.
+    class_weight : {"balanced"} or dict, optional
+        ``"balanced"`` weighs rows inversely to their class frequency (for
+        imbalanced classes); a dict ``{class: weight}`` gives each class its
+        weight (1 for classes not named). Families without sample weights
+        train unweighted.
     decision_threshold : {"f1", "balanced_accuracy"} or float, optional
         Binary only: the probability above which the positive class (the
         second of ``classes_``) is predicted, chosen on out-of-fold predictions
@@ -132,7 +134,7 @@ class AutoClassifier(ClassifierMixin, AutoModel):
         ensemble: bool = True,
         ensemble_iterations: int = 25,
         check_leakage: bool = True,
-        class_weight: Literal["balanced"] | None = None,
+        class_weight: Literal["balanced"] | Mapping[Any, float] | None = None,
         decision_threshold: ThresholdRule | float | None = None,
         n_jobs: int = 1,
         random_state: int = 0,
@@ -206,14 +208,23 @@ class AutoClassifier(ClassifierMixin, AutoModel):
         if isinstance(rule, str) and rule not in ("f1", "balanced_accuracy"):
             msg = f"decision_threshold must be 'f1', 'balanced_accuracy' or a number; got {rule!r}."
             raise ConfigError(msg)
-        if self.class_weight not in (None, "balanced"):
-            msg = f"class_weight must be None or 'balanced'; got {self.class_weight!r}."
+        weights = self.class_weight
+        if not (weights is None or weights == "balanced" or isinstance(weights, Mapping)):
+            msg = f"class_weight must be None, 'balanced' or a dict {{class: weight}}; got {weights!r}."
             raise ConfigError(msg)
+        if isinstance(weights, Mapping):
+            unknown = [c for c in weights if c not in set(classes.tolist())]
+            if unknown:
+                msg = f"class_weight names classes the target does not have: {unknown}; its classes are {list(classes)}."
+                raise ConfigError(msg)
         return np.asarray(codes, dtype=np.int64), task, len(classes)
 
     def _sample_weight(self, y: np.ndarray) -> np.ndarray | None:
         if self.class_weight == "balanced":
             return np.asarray(compute_sample_weight("balanced", y), dtype=np.float64)
+        if isinstance(self.class_weight, Mapping):  # y holds class codes: weight of each code
+            per_code = np.asarray([float(self.class_weight.get(c, 1.0)) for c in self.classes_.tolist()])
+            return per_code[y]
         return None
 
     def _after_fit(self, oof: np.ndarray, y: np.ndarray, rows: np.ndarray) -> None:
