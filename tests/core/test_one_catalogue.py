@@ -87,3 +87,29 @@ def test_the_encoder_turns_every_value_kind_into_plain_json() -> None:
     assert out["array"] == [1.0, None] and out["series"] == [1, 2]
     assert frame_from_dict(out["frame"])["x"].isna().tolist() == [False, True]
     assert to_jsonable(("매출", 1)) == ["매출", 1]
+
+
+def test_every_result_follows_the_one_protocol() -> None:
+    import inspect
+
+    from mirae.core._result import Report, Result
+    from mirae.evaluate import ClassificationReport, RegressionReport
+    from mirae.lake import IngestResult, LineageGraph, Profile, QualityReport, SnapshotInfo
+    from mirae.service import EvaluationRun, ForecastRun, PredictRun, SimulationRun, TrainRun
+
+    for cls in (
+        IngestResult,
+        LineageGraph,
+        SnapshotInfo,
+        TrainRun,
+        ForecastRun,
+        PredictRun,
+        EvaluationRun,
+        SimulationRun,
+    ):
+        assert issubclass(cls, Result), cls
+    for cls in (ClassificationReport, RegressionReport, Profile, QualityReport):
+        assert issubclass(cls, Report), cls
+        signature = inspect.signature(cls.to_html)
+        assert list(signature.parameters)[:3] == ["self", "path", "lang"], cls
+        assert signature.parameters["path"].default is None and signature.parameters["lang"].default == "ko"

@@ -81,8 +81,8 @@ def test_json_round_trips(churn_report) -> None:
 def test_html_is_standalone_and_localised(churn_report, tmp_path) -> None:
     from plotly.offline import get_plotlyjs
 
-    ko = churn_report.to_html(tmp_path / "ko.html", lang="ko").read_text(encoding="utf-8")
-    en = churn_report.to_html(tmp_path / "en.html", lang="en").read_text(encoding="utf-8")
+    ko = churn_report.to_html(tmp_path / "ko.html", lang="ko")
+    en = churn_report.to_html(tmp_path / "en.html", lang="en")
     plotly_js = get_plotlyjs()
     for page in (ko, en):
         assert page.count(plotly_js) == 1  # plotly.js inlined exactly once
@@ -107,7 +107,7 @@ def test_html_escapes_user_text(tmp_path) -> None:
         classes=["ok", evil],
         segments={"<b>region</b>": ["A&B", "A&B", "<i>C</i>", "<i>C</i>", "A&B", "A&B"]},
     )
-    page = report.to_html(tmp_path / "r.html", lang="en").read_text(encoding="utf-8")
+    page = report.to_html(tmp_path / "r.html", lang="en")
     body = page.split("</head>", 1)[1]
     assert evil not in body and "<b>region</b>" not in body and "<i>C</i>" not in body
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
@@ -152,7 +152,7 @@ def test_regression_report_on_california_housing(housing, tmp_path) -> None:
     assert report.shap_explainer == "tree" and report.rules is not None
     data = json.loads(report.to_json())
     assert RegressionReport.from_dict(data).to_dict() == data
-    page = report.to_html(tmp_path / "reg.html", lang="ko").read_text(encoding="utf-8")
+    page = report.to_html(tmp_path / "reg.html", lang="ko")
     assert "잔차 대 예측값" in page and "결정계수" in page
 
 

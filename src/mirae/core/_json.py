@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import fields, is_dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import PurePath
@@ -73,6 +74,8 @@ def _library_value(value: Any) -> Any:
         return value.isoformat() if kind == "Timestamp" else value.total_seconds()
     if hasattr(value, "to_dict") and callable(value.to_dict) and kind not in ("Series",):
         return to_jsonable(value.to_dict())
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_jsonable(getattr(value, f.name)) for f in fields(value)}
     if hasattr(value, "tolist") and callable(value.tolist):  # numpy arrays and scalars, pandas Series/Index
         listed = value.tolist()
         return to_jsonable(listed) if listed is not value else str(value)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import html
 import math
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -298,9 +297,3 @@ def render_report_html(report: Any, *, lang: str = "ko") -> str:
         f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{html.escape(title)}</title>'
         f"<style>{_CSS}</style><script>{get_plotlyjs()}</script></head><body>{''.join(page.parts)}</body></html>\n"
     )
-
-
-def write_report_html(report: Any, path: Path, *, lang: str = "ko") -> Path:
-    """Write :func:`render_report_html` to ``path`` (UTF-8) and return the path."""
-    path.write_text(render_report_html(report, lang=lang), encoding="utf-8")
-    return path

@@ -10,15 +10,16 @@ NaN as null) and ``from_dict`` reads them back.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
-from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 
 from mirae.core._json import frame_from_dict, frame_to_dict, to_jsonable
+from mirae.core._result import Report, write_html
 from mirae.errors import ConfigError, EvaluationError
 from mirae.evaluate._classification import (
     calibration_curves,
@@ -42,7 +43,7 @@ _TABLES = ("confusion_matrix", "class_report", "lift", "permutation_importance",
 
 
 @dataclass
-class _Explained:
+class _Explained(Report):
     """Explanation fields shared by both reports (filled by ``evaluate_*``)."""
 
     permutation_importance: pd.DataFrame | None = None
@@ -68,11 +69,6 @@ class _Explained:
             else:
                 out[spec.name] = to_jsonable(value)
         return out
-
-    def to_json(self, **kwargs: Any) -> str:
-        """:meth:`to_dict` as a JSON string (UTF-8 text, Korean kept readable)."""
-        kwargs.setdefault("ensure_ascii", False)
-        return json.dumps(self.to_dict(), allow_nan=False, **kwargs)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Any:
@@ -104,11 +100,11 @@ class _Explained:
         """The report written by :meth:`to_json`."""
         return cls.from_dict(json.loads(text))
 
-    def to_html(self, path: str | Path, *, lang: str = "ko") -> Path:
-        """Write a standalone HTML page (Plotly charts, no network needed) and return its path."""
-        from mirae.evaluate._html import write_report_html
+    def to_html(self, path: str | os.PathLike[str] | None = None, *, lang: str = "ko") -> str:
+        """The standalone HTML page (Plotly charts, no network needed); written to ``path`` when given."""
+        from mirae.evaluate._html import render_report_html
 
-        return write_report_html(self, Path(path), lang=lang)
+        return write_html(render_report_html(self, lang=lang), path)
 
 
 @dataclass

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any, Literal, NoReturn
 
 from mirae.core._json import to_jsonable
+from mirae.core._result import Result
 from mirae.errors import QualityCheckError
 
 Severity = Literal["warn", "fail"]
@@ -195,7 +196,7 @@ class Check:
 
 
 @dataclass(frozen=True)
-class CheckResult:
+class CheckResult(Result):
     """The outcome of one check on one table snapshot.
 
     Attributes

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from mirae.core._result import Result
 
 if TYPE_CHECKING:
     from mirae.lake._lineage import Lineage
 
 
 @dataclass(frozen=True)
-class SnapshotInfo:
+class SnapshotInfo(Result):
     """One committed version of a table.
 
     Attributes
@@ -48,29 +50,18 @@ class SnapshotInfo:
     parent_id: int | None = None
     lineage: Lineage | None = None
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return a JSON-ready dict."""
-        data = asdict(self)
-        data["committed_at"] = self.committed_at.isoformat()
-        data["lineage"] = None if self.lineage is None else self.lineage.to_dict()
-        return data
-
 
 @dataclass(frozen=True)
-class ColumnInfo:
+class ColumnInfo(Result):
     """One column of a table schema."""
 
     name: str
     type: str
     nullable: bool = True
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return a JSON-ready dict."""
-        return asdict(self)
-
 
 @dataclass(frozen=True)
-class TableInfo:
+class TableInfo(Result):
     """A table in the workspace, as listed by :meth:`Workspace.tables`."""
 
     name: str
@@ -79,10 +70,3 @@ class TableInfo:
     snapshots: int
     updated_at: datetime | None
     column_names: tuple[str, ...] = field(default=())
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return a JSON-ready dict."""
-        data = asdict(self)
-        data["updated_at"] = self.updated_at.isoformat() if self.updated_at else None
-        data["column_names"] = list(self.column_names)
-        return data

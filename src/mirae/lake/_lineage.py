@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from mirae.core._json import dumps, to_jsonable
+from mirae.core._result import Result
 
 if TYPE_CHECKING:
     from mirae.lake._workspace import Workspace
@@ -122,7 +123,7 @@ class LineageStep:
 
 
 @dataclass
-class LineageGraph:
+class LineageGraph(Result):
     """The chain of snapshots a table was made from, the table's own snapshot first.
 
     ``steps`` are in depth-first order with their depth (0 = the table asked

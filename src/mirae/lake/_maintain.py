@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mirae.core._result import Result
 from mirae.lake._catalog import NAMESPACE, WAREHOUSE_DIR, writer_lock
 from mirae.lake._locations import inside, resolve
 
@@ -29,7 +30,7 @@ __all__ = ["MaintenanceReport", "maintain"]
 
 
 @dataclass
-class MaintenanceReport:
+class MaintenanceReport(Result):
     """What :func:`maintain` found and removed.
 
     Attributes

@@ -9,14 +9,14 @@ correlations and scatter points use a Bernoulli sample of the numeric columns
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from mirae.core._json import to_jsonable
 from mirae.core._progress import NullProgress, Progress
+from mirae.core._result import Report
 from mirae.errors import ConfigError
 from mirae.lake._sql import ColumnType, aggregate, as_float, column_types, literal, quote, run_rows
 
@@ -32,7 +32,7 @@ _SAMPLE_TABLE = "__mirae_profile_sample"
 
 
 @dataclass(frozen=True)
-class Profile:
+class Profile(Report):
     """Distributions and relations of the columns of a table snapshot.
 
     Attributes
@@ -96,15 +96,11 @@ class Profile:
             "scatter": self.scatter,
         }
 
-    def to_json(self, *, indent: int | None = 2) -> str:
-        """Return :meth:`to_dict` as JSON text (UTF-8 characters kept)."""
-        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent, allow_nan=False)
-
     def to_html(
         self,
         path: str | os.PathLike[str] | None = None,
         *,
-        lang: Literal["ko", "en"] = "ko",
+        lang: str = "ko",
         quality: QualityReport | None = None,
     ) -> str:
         """Render a standalone HTML report (plotly.js inlined, no network needed).

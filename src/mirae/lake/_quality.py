@@ -7,13 +7,13 @@ rows are never loaded into pandas.
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from mirae.core._progress import NullProgress, Progress
+from mirae.core._result import Report
 from mirae.lake._check_eval import CheckContext, evaluate_checks
 from mirae.lake._checks import Check, CheckResult, Status, as_checks, default_checks, overall_status
 from mirae.lake._column_stats import table_stats
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
-class QualityReport:
+class QualityReport(Report):
     """What is in a table snapshot and what is wrong with it.
 
     Attributes
@@ -111,15 +111,11 @@ class QualityReport:
             "checks": [r.to_dict() for r in self.checks],
         }
 
-    def to_json(self, *, indent: int | None = 2) -> str:
-        """Return :meth:`to_dict` as JSON text (UTF-8 characters kept, not escaped)."""
-        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent, allow_nan=False)
-
     def to_html(
         self,
         path: str | os.PathLike[str] | None = None,
         *,
-        lang: Literal["ko", "en"] = "ko",
+        lang: str = "ko",
         profile: Profile | None = None,
     ) -> str:
         """Render a standalone HTML report (plotly.js inlined, no network needed).

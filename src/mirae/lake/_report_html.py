@@ -11,10 +11,10 @@ from __future__ import annotations
 import html
 import json
 import os
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mirae.core._i18n import Lang, check_lang, label
+from mirae.core._result import write_html
 from mirae.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -75,8 +75,7 @@ def render_report(
         page.correlations(profile)
         page.scatter(profile)
     text = page.render(get_plotlyjs())
-    if path is not None:
-        Path(path).write_text(text, encoding="utf-8")
+    write_html(text, path)
     return text
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
+
+from mirae.core._result import Result
 
 if TYPE_CHECKING:
     from mirae.core._progress import Progress
@@ -56,17 +58,13 @@ class DemoModel:
 
 
 @dataclass(frozen=True)
-class DemoResult:
+class DemoResult(Result):
     """What ``mirae demo`` did and where its reports are."""
 
     workspace: str
     tables: list[DemoTable] = field(default_factory=list)
     model: DemoModel | None = None
     forecast: DemoForecast | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return a JSON-ready dict."""
-        return asdict(self)
 
 
 @dataclass(frozen=True)

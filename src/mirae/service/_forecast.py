@@ -7,6 +7,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from mirae.core._result import Result
 from mirae.errors import ConfigError
 from mirae.lake._lineage import Lineage
 from mirae.service._context import Context
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 
 
 @dataclass
-class ForecastRun:
+class ForecastRun(Result):
     """What :func:`forecast_table` wrote.
 
     Attributes

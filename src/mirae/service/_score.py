@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mirae.core._result import Result
 from mirae.errors import ConfigError, MissingColumnsError, TargetNotFoundError
 from mirae.lake._lineage import Lineage
 from mirae.service._context import Context
@@ -29,7 +29,7 @@ PROBA_PREFIX = "proba_"
 
 
 @dataclass
-class PredictRun:
+class PredictRun(Result):
     """What :func:`predict_table` wrote.
 
     Attributes
@@ -75,7 +75,7 @@ class PredictRun:
 
 
 @dataclass
-class EvaluationRun:
+class EvaluationRun(Result):
     """What :func:`evaluate_table` found: the report of a model version on a table."""
 
     model: str
@@ -329,7 +329,8 @@ def evaluate(ctx: Context, spec: EvaluateSpec, *, progress: Progress | None = No
         report = evaluate_regressor(model, X, y, segment_by=segment_by, explain=how, random_state=seed)
     written = None
     if html is not None:
-        written = str(report.to_html(Path(html), lang=lang))
+        report.to_html(html, lang=lang)
+        written = str(html)
     progress.finish()
     return EvaluationRun(
         model=info.ref,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from mirae.core._result import Result
 from mirae.errors import ConfigError
 from mirae.lake._lineage import Lineage
 from mirae.service._context import Context
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
 
 
 @dataclass
-class SimulationRun:
+class SimulationRun(Result):
     """The scenario table planners use in a pricing meeting, and how it was made."""
 
     scenarios: pd.DataFrame

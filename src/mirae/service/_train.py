@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from mirae.core._choices import check_choice
+from mirae.core._result import Result
 from mirae.errors import ConfigError, TargetError, TargetNotFoundError
 from mirae.service._context import Context
 from mirae.service._specs import TrainSpec
@@ -43,7 +44,7 @@ MIN_HOLDOUT_ROWS = 20
 
 
 @dataclass
-class TrainRun:
+class TrainRun(Result):
     """What :func:`train_table` did: the MLflow run, the registered version, the scores.
 
     Attributes

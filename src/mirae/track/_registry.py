@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mirae.core._result import Result
 from mirae.errors import ConfigError, ModelIntegrityError, ModelNotFoundError, TrackingError
 
 if TYPE_CHECKING:
@@ -72,7 +73,7 @@ def parse_model_ref(ref: str) -> ModelRef:
 
 
 @dataclass(frozen=True)
-class ModelVersionInfo:
+class ModelVersionInfo(Result):
     """One registered version of a model.
 
     Attributes
@@ -120,7 +121,7 @@ class ModelVersionInfo:
 
 
 @dataclass(frozen=True)
-class RegisteredModelInfo:
+class RegisteredModelInfo(Result):
     """A registered model: its latest version and where its aliases point."""
 
     name: str

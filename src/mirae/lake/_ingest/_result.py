@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from mirae.core._result import Result
+
 if TYPE_CHECKING:
     import pyarrow as pa
 
@@ -63,7 +65,7 @@ class SourceData:
 
 
 @dataclass(frozen=True)
-class IngestResult:
+class IngestResult(Result):
     """What one ingest stored: the table, its new snapshot and how it was read.
 
     Attributes
