@@ -240,3 +240,27 @@ def test_cli_forecast_and_simulate(tmp_path: Path) -> None:
          "--price", "avg_price", "--cost", "1", "--item", "nope", "--workspace", str(ws)],
     )  # fmt: skip
     assert result.exit_code == 2 and "no rows" in result.stderr
+
+
+def test_a_hierarchy_with_exogenous_columns_forecasts(tmp_path: Path) -> None:
+    # the seasonal-index candidate takes the exogenous columns of the data it is fitted on:
+    # the bottom level has the price, the aggregated levels have none (no refusal)
+    rng = np.random.default_rng(0)
+    days = pd.date_range("2024-01-01", periods=70, freq="D")
+    frames = []
+    for item, cat in (("a1", "A"), ("a2", "A"), ("b1", "B")):
+        price = 10 + rng.normal(size=len(days)).round(1)
+        units = np.maximum(0, 20 - price + rng.normal(size=len(days)) + 3 * (days.dayofweek == 5))
+        frames.append(pd.DataFrame({"cat": cat, "item": item, "day": days, "price": price, "units": units}))
+    history = pd.concat(frames, ignore_index=True)
+    future = history[history["day"] > days[-8]].assign(
+        day=lambda f: f["day"] + pd.Timedelta(days=7), units=np.nan
+    )
+    ws = Workspace(tmp_path / "ws")
+    ws.write("s", pd.concat([history, future], ignore_index=True))
+    run = forecast_table(
+        ws, "s", id="item", time="day", target="units", h=7, into="f", hierarchy="cat/item",
+        exog="price", holidays="none", n_windows=1, models=("Naive",), track=False,
+    )  # fmt: skip
+    assert run.series == 3 and "SeasonalIndex" in {r["model"] for r in run.leaderboard}
+    assert len(ws.to_pandas("f")) == 7 * (3 + 2 + 1)  # items, categories, total

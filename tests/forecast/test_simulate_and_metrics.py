@@ -127,6 +127,7 @@ def test_wrmsse_keeps_items_with_a_missing_hierarchy_value_as_their_own_node() -
 def test_public_api_is_pinned() -> None:
     assert sorted(fc_pkg.__all__) == sorted(
         [
+            "STATISTICAL_MODELS",
             "AutoForecaster",
             "ForecastData",
             "Forecaster",

@@ -27,9 +27,11 @@ from mirae.forecast._metrics import bias, mase, rmsse, score_series, smape, wape
 from mirae.forecast._reconcile import aggregate_history, reconcile, shrunk_covariance, summing_matrix
 from mirae.forecast._seasonal_index import SeasonalIndexForecaster, seasonal_index_components
 from mirae.forecast._simulate import PriceResponse, fit_price_response, simulate_scenarios
+from mirae.forecast._statistical import SMOOTH_MODELS as STATISTICAL_MODELS
 from mirae.forecast._statistical import StatisticalForecaster, classify_series
 
 __all__ = [
+    "STATISTICAL_MODELS",
     "AutoForecaster",
     "ForecastData",
     "Forecaster",

@@ -200,7 +200,10 @@ class AutoForecaster(Forecaster):
             return list(self.forecasters)
         if data is None and hasattr(self, "candidates_"):
             return list(self.candidates_)
-        out: list[Forecaster] = [_default_statistical(data, self.n_jobs), SeasonalIndexForecaster()]
+        out: list[Forecaster] = [
+            _default_statistical(data, self.n_jobs),
+            SeasonalIndexForecaster(factors="exog"),
+        ]
         if self._wants_global(data):
             out.append(
                 GlobalBoostForecaster(

@@ -115,10 +115,12 @@ class SeasonalIndexForecaster(Forecaster):
     base_window : int, optional
         Trailing periods of each series averaged (de-seasonalised) for the base
         level; default ``smoothing_window``.
-    factors : sequence of str
+    factors : sequence of str or "exog"
         Exogenous columns used as multiplicative factor terms. 0/1 columns
         (promotion, event) get a multiplier ``exp(b)`` when on; other numeric
-        columns (price) an elasticity ``(x / median x) ** b``.
+        columns (price) an elasticity ``(x / median x) ** b``. ``"exog"``: the
+        numeric exogenous columns of whatever data it is fitted on (none at
+        a hierarchy level that has none).
     alias : str
         Forecast column name.
 
@@ -163,7 +165,7 @@ class SeasonalIndexForecaster(Forecaster):
         center: bool = True,
         index_from: Literal["refined", "actual"] = "refined",
         base_window: int | None = None,
-        factors: Sequence[str] = (),
+        factors: Sequence[str] | Literal["exog"] = (),
         alias: str = "SeasonalIndex",
     ) -> None:
         self.index_level = index_level
@@ -183,7 +185,18 @@ class SeasonalIndexForecaster(Forecaster):
 
     def _needs_future(self, data: ForecastData) -> bool:
         """Future values are needed only for the factor columns."""
-        return bool(self.factors)
+        return bool(self._factor_names(data))
+
+    def _factor_names(self, data: ForecastData) -> tuple[str, ...]:
+        """The factor columns for ``data``: the given ones, or its numeric exogenous columns."""
+        if self.factors != "exog":
+            return tuple(self.factors)
+        history = data.history
+        return tuple(
+            c
+            for c in data.exog
+            if pd.api.types.is_numeric_dtype(history[c]) or pd.api.types.is_bool_dtype(history[c])
+        )
 
     def _groups(self, data: ForecastData) -> pd.Series:
         level = self.index_level
@@ -200,7 +213,8 @@ class SeasonalIndexForecaster(Forecaster):
         return data.statics()[level].astype(str).rename("group")
 
     def _fit(self, data: ForecastData) -> None:
-        unknown = [f for f in self.factors if f not in data.exog]
+        self.factor_columns_ = self._factor_names(data)
+        unknown = [f for f in self.factor_columns_ if f not in data.exog]
         if unknown:
             msg = f"factors {unknown} are not exogenous columns of the data (exog={list(data.exog)}). Build the data with exog=[...]."
             raise ConfigError(msg)
@@ -253,7 +267,7 @@ class SeasonalIndexForecaster(Forecaster):
 
     def _fit_factors(self, hist: pd.DataFrame, trend_window: int) -> pd.DataFrame:
         rows: list[dict[str, object]] = []
-        if not self.factors:
+        if not self.factor_columns_:
             return pd.DataFrame(rows, columns=["factor", "kind", "coefficient", "reference"])
         trend = hist.groupby("unique_id")["y"].transform(
             lambda s: s.rolling(trend_window, center=self.center, min_periods=1).mean()
@@ -261,7 +275,7 @@ class SeasonalIndexForecaster(Forecaster):
         ratio = hist["y"] / (trend * hist["season"])
         ok = np.isfinite(ratio) & (ratio > 0)
         columns, meta = [], []
-        for f in self.factors:
+        for f in self.factor_columns_:
             x = pd.to_numeric(hist[f], errors="coerce").astype(float)
             values = set(np.unique(x[np.isfinite(x)]))
             if values <= {0.0, 1.0}:

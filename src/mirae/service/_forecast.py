@@ -207,7 +207,7 @@ def forecast(ctx: Context, spec: ForecastSpec, *, progress: Progress | None = No
         fill=fill,
         negative=spec.negative,
     )
-    auto = _auto_forecaster(data, models, h, n_windows, holidays, events_frame, spec.n_jobs)
+    auto = _auto_forecaster(models, h, n_windows, holidays, events_frame, spec.n_jobs)
     model: Any = HierarchicalForecaster(base=auto, method=reconcile) if hierarchy else auto
     progress.start(f"fitting and backtesting {len(data.ids):,} series")
     model.fit(data)
@@ -265,7 +265,6 @@ def forecast(ctx: Context, spec: ForecastSpec, *, progress: Progress | None = No
 
 
 def _auto_forecaster(
-    data: Any,
     models: Sequence[str] | None,
     h: int,
     n_windows: int,
@@ -275,12 +274,12 @@ def _auto_forecaster(
 ) -> Any:
     """The AutoForecaster of a table: the default candidates, or the ``models`` asked for."""
     from mirae.forecast import (
+        STATISTICAL_MODELS,
         AutoForecaster,
         GlobalBoostForecaster,
         SeasonalIndexForecaster,
         StatisticalForecaster,
     )
-    from mirae.forecast._statistical import SMOOTH_MODELS
 
     settings: dict[str, Any] = {
         "h": h,
@@ -289,25 +288,18 @@ def _auto_forecaster(
         "country": holidays,
         "events": events,
     }
-    if not models:
-        auto = AutoForecaster(**settings)
-        defaults = auto._candidates(data)
-        for c in defaults:
-            if isinstance(c, SeasonalIndexForecaster):
-                c.set_params(factors=tuple(data.exog))
-        return auto.set_params(forecasters=defaults)
-    unknown = [m for m in models if m not in (*SMOOTH_MODELS, "GlobalBoost", "SeasonalIndex")]
+    if not models:  # AutoForecaster picks the candidates for the data it is fitted on
+        return AutoForecaster(**settings)
+    choices = [*STATISTICAL_MODELS, "GlobalBoost", "SeasonalIndex"]
+    unknown = [m for m in models if m not in choices]
     if unknown:
-        msg = (
-            f"unknown model(s) {unknown}; choose from {[*SMOOTH_MODELS, 'GlobalBoost', 'SeasonalIndex']} "
-            "(the seasonal-index method always runs)."
-        )
+        msg = f"unknown model(s) {unknown}; choose from {choices} (the seasonal-index method always runs)."
         raise ConfigError(msg)
-    statistical = [m for m in models if m in SMOOTH_MODELS]
+    statistical = [m for m in models if m in STATISTICAL_MODELS]
     candidates: list[Any] = []
     if statistical:
         candidates.append(StatisticalForecaster(models=tuple(statistical), n_jobs=n_jobs))
-    candidates.append(SeasonalIndexForecaster(factors=tuple(data.exog)))
+    candidates.append(SeasonalIndexForecaster(factors="exog"))
     if "GlobalBoost" in models:
         candidates.append(GlobalBoostForecaster(num_threads=n_jobs, country=holidays, events=events))
     return AutoForecaster(forecasters=candidates, **settings)
