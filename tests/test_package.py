@@ -34,6 +34,7 @@ def test_lake_public_names_are_pinned() -> None:
     assert sorted(mirae.lake.__all__) == [
         "Check",
         "ColumnInfo",
+        "Connector",
         "IngestResult",
         "Lineage",
         "LineageGraph",
@@ -43,10 +44,12 @@ def test_lake_public_names_are_pinned() -> None:
         "SourceData",
         "TableInfo",
         "Workspace",
+        "connector_from_config",
         "load_checks",
         "profile",
         "quality",
         "read_source",
+        "register_connector",
         "writer_lock",
     ]
     for name in mirae.lake.__all__:

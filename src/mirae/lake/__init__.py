@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 __all__ = [
     "Check",
     "ColumnInfo",
+    "Connector",
     "IngestResult",
     "Lineage",
     "LineageGraph",
@@ -20,10 +21,12 @@ __all__ = [
     "SourceData",
     "TableInfo",
     "Workspace",
+    "connector_from_config",
     "load_checks",
     "profile",
     "quality",
     "read_source",
+    "register_connector",
     "writer_lock",
 ]
 
@@ -33,6 +36,9 @@ _WHERE = {
     "TableInfo": "mirae.lake._info",
     "Workspace": "mirae.lake._workspace",
     "Lineage": "mirae.lake._lineage",
+    "Connector": "mirae.lake._ingest._connectors",
+    "connector_from_config": "mirae.lake._ingest._connectors",
+    "register_connector": "mirae.lake._ingest._connectors",
     "LineageGraph": "mirae.lake._lineage",
     "IngestResult": "mirae.lake._ingest",
     "SourceData": "mirae.lake._ingest",
@@ -51,6 +57,7 @@ if TYPE_CHECKING:
     from mirae.lake._checks import Check, load_checks
     from mirae.lake._info import ColumnInfo, SnapshotInfo, TableInfo
     from mirae.lake._ingest import IngestResult, SourceData, read_source
+    from mirae.lake._ingest._connectors import Connector, connector_from_config, register_connector
     from mirae.lake._lineage import Lineage, LineageGraph
     from mirae.lake._profile import Profile, profile
     from mirae.lake._quality import QualityReport, quality

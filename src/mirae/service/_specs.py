@@ -193,6 +193,17 @@ class IngestSpec(Spec):
 
     @model_validator(mode="after")
     def _sheet_index(self) -> IngestSpec:
+        from dataclasses import fields
+
+        from mirae.lake._ingest._connectors import ReadOptions
+
+        known = {f.name for f in fields(ReadOptions)} - {"dtypes"}
+        unknown = sorted(set(self.options) - known)
+        if unknown:
+            msg = (
+                f"options: unknown reader setting(s) {unknown}; the settings are: {', '.join(sorted(known))}"
+            )
+            raise ValueError(msg)
         sheet = self.options.get("sheet")
         if isinstance(sheet, str) and sheet.isdigit():
             object.__setattr__(self, "options", {**self.options, "sheet": int(sheet)})

@@ -3,49 +3,18 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Mapping
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
-from urllib.parse import urlparse
 
 from mirae.core._progress import NullProgress, Progress
-from mirae.errors import ConfigError, SourceNotFoundError, TableExistsError
+from mirae.errors import ConfigError, TableExistsError
 from mirae.lake._arrow import iceberg_type
-from mirae.lake._ingest import _csv, _files, _http, _sql
-from mirae.lake._ingest._detect import (
-    file_path,
-    format_from_content_type,
-    format_from_name,
-    is_database_url,
-    is_url,
-    normalize_format,
-)
-from mirae.lake._ingest._dtypes import apply_dtypes
+from mirae.lake._ingest import _http, _sql
 from mirae.lake._ingest._result import IngestResult, SourceData
-from mirae.lake._ingest._tidy import tidy
 from mirae.lake._lineage import Lineage
 
 if TYPE_CHECKING:
     from mirae.lake._workspace import Workspace, WriteMode
-
-# which options make sense for which formats (anything else is a mistake worth reporting)
-_OPTIONS_FOR = {
-    "delimiter": {"csv"},
-    "header": {"csv"},
-    "date_format": {"csv"},
-    "timestamp_format": {"csv"},
-    "encoding": {"csv", "json", "jsonl", "html"},
-    "on_bad_lines": {"csv", "jsonl"},
-    "sheet": {"excel"},
-    "record_path": {"json"},
-    "table": {"sql"},
-    "query": {"sql"},
-    "schema": {"sql"},
-    "match": {"html"},
-    "table_index": {"html"},
-    "paginate": {"json"},
-}
 
 
 def read_source(
@@ -141,163 +110,32 @@ def read_source(
     >>> data.delimiter, data.encoding
     (',', 'utf-8')
     """
-    progress = progress or NullProgress()
-    text = os.fspath(source)
-    fmt = normalize_format(format) if format else None
-    if fmt == "sql" or (fmt is None and is_database_url(text)):
-        fmt = "sql"
-    given = {
-        "delimiter": delimiter,
-        "header": header,
-        "date_format": date_format,
-        "timestamp_format": timestamp_format,
-        "encoding": encoding,
-        "on_bad_lines": None if on_bad_lines == "error" else on_bad_lines,
-        "sheet": sheet,
-        "record_path": record_path if not paginate else None,
-        "table": table,
-        "query": query,
-        "schema": schema,
-        "match": match,
-        "table_index": table_index,
-        "paginate": paginate or None,
-    }
-    progress.start(f"reading {_shown(text)}")
-    try:
-        if fmt == "sql":
-            _check_options(given, "sql")
-            data = _sql.read_sql(
-                text, table=table, query=query, schema=schema, chunk_rows=chunk_rows, progress=progress
-            )
-            return tidy(_finish(data, dtypes, nrows, "row"))
-        with tempfile.TemporaryDirectory(prefix="mirae-ingest-") as tmp:
-            folder = Path(tmp)
-            if is_url(text):
-                label = _shown(text)
-                if paginate:
-                    _check_options(given, "json")
-                    records, pages = _http.fetch_pages(
-                        text, next_key=next_key, record_path=record_path, max_pages=max_pages, timeout=timeout
-                    )
-                    notes = [f"{pages} page(s) fetched"]
-                    arrow = _files.records_table(records, label=label, notes=notes)
-                    return tidy(
-                        _finish(SourceData(arrow, label, "json", notes=notes), dtypes, nrows, "record")
-                    )
-                path, content_type = _http.download(text, folder, timeout=timeout)
-                fmt = fmt or format_from_name(urlparse(text).path) or format_from_content_type(content_type)
-            else:
-                path = file_path(text)
-                label = str(path.resolve())
-                if not path.is_file():
-                    what = "is a folder, not a file" if path.is_dir() else "does not exist"
-                    msg = f"{label} {what}. Check the path (relative paths start at {Path.cwd()})."
-                    raise SourceNotFoundError(msg)
-                fmt = fmt or format_from_name(path.name)
-            if fmt is None:
-                msg = (
-                    f"cannot tell the format of {label} from its name; pass format= one of "
-                    "'csv', 'parquet', 'excel', 'json', 'jsonl', 'html'."
-                )
-                raise ConfigError(msg)
-            _check_options(given, fmt)
-            data = _read_file(
-                path,
-                fmt,
-                label=label,
-                folder=folder,
-                delimiter=delimiter,
-                header=header,
-                dtypes=dtypes,
-                encoding=encoding,
-                on_bad_lines=on_bad_lines,
-                nrows=nrows,
-                date_format=date_format,
-                timestamp_format=timestamp_format,
-                sheet=sheet,
-                record_path=record_path,
-                match=match,
-                table_index=table_index or 0,
-            )
-            return tidy(data)
-    finally:
-        progress.finish()
+    from mirae.lake._ingest._connectors import ReadOptions, connector_for
 
-
-def _read_file(
-    path: Path,
-    fmt: str,
-    *,
-    label: str,
-    folder: Path,
-    delimiter: str | None,
-    header: bool | None,
-    dtypes: Mapping[str, str] | None,
-    encoding: str | None,
-    on_bad_lines: Literal["error", "skip"],
-    nrows: int | None,
-    date_format: str | None,
-    timestamp_format: str | None,
-    sheet: str | int | None,
-    record_path: str | list[str] | None,
-    match: str | None,
-    table_index: int,
-) -> SourceData:
-    if fmt == "csv":
-        return _csv.read_csv(
-            path,
-            label=label,
-            tmpdir=folder,
-            delimiter=delimiter,
-            header=header,
-            dtypes=dtypes,
-            encoding=encoding,
-            on_bad_lines=on_bad_lines,
-            nrows=nrows,
-            date_format=date_format,
-            timestamp_format=timestamp_format,
-        )
-    if fmt == "parquet":
-        return _finish(_files.read_parquet(path, label=label), dtypes, nrows, "row")
-    if fmt == "excel":
-        return _finish(_files.read_excel(path, label=label, sheet=sheet, dtypes=dtypes), None, nrows, "row")
-    if fmt == "json":
-        data = _files.read_json(path, label=label, record_path=record_path, encoding=encoding)
-        return _finish(data, dtypes, nrows, "record")
-    if fmt == "jsonl":
-        data = _files.read_jsonl(path, label=label, encoding=encoding, on_bad_lines=on_bad_lines)
-        return _finish(data, dtypes, nrows, "record")
-    data = _files.read_html(path, label=label, match=match, table_index=table_index, encoding=encoding)
-    return _finish(data, dtypes, nrows, "row")
-
-
-def _finish(
-    data: SourceData, dtypes: Mapping[str, str] | None, nrows: int | None, row_word: str
-) -> SourceData:
-    """Apply declared types and the row limit to a source read in memory."""
-    if nrows is not None:
-        data.table = data.table.slice(0, max(int(nrows), 0))
-    data.table = apply_dtypes(data.table, dtypes, label=data.source, row_word=row_word)
-    return data
-
-
-def _check_options(given: dict[str, Any], fmt: str) -> None:
-    wrong = [name for name, value in given.items() if value is not None and fmt not in _OPTIONS_FOR[name]]
-    if wrong:
-        detail = "; ".join(f"{n}= applies to {', '.join(sorted(_OPTIONS_FOR[n]))}" for n in wrong)
-        msg = f"option(s) {', '.join(wrong)} do not apply to {fmt} sources ({detail}). Remove them or pass format=."
-        raise ConfigError(msg)
-
-
-def _shown(text: str) -> str:
-    """The source as recorded: a URL without its password."""
-    if "://" not in text:
-        return text
-    parsed = urlparse(text)
-    if parsed.password:
-        netloc = parsed.netloc.replace(f":{parsed.password}@", ":***@")
-        return parsed._replace(netloc=netloc).geturl()
-    return text
+    options = ReadOptions(
+        format=format,
+        delimiter=delimiter,
+        header=header,
+        dtypes=dtypes,
+        encoding=encoding,
+        on_bad_lines=on_bad_lines,
+        nrows=nrows,
+        date_format=date_format,
+        timestamp_format=timestamp_format,
+        sheet=sheet,
+        record_path=record_path,
+        table=table,
+        query=query,
+        schema=schema,
+        match=match,
+        table_index=table_index,
+        paginate=paginate,
+        next_key=next_key,
+        max_pages=max_pages,
+        timeout=timeout,
+        chunk_rows=chunk_rows,
+    )
+    return connector_for(source, options).read(progress)
 
 
 def ingest_into(
