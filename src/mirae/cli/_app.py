@@ -51,6 +51,11 @@ TrackingOpt = Annotated[
         show_default=False,
     ),
 ]
+LangOpt = Annotated[str, typer.Option(help="Report language: ko or en (한국어 또는 영어).")]
+AliasOpt = Annotated[str | None, typer.Option(help="Move this alias (e.g. champion) to the new version.")]
+RegisterOpt = Annotated[
+    bool, typer.Option("--register/--no-register", help="Register the fitted model as a new version.")
+]
 WriteModeOpt = Annotated[
     str,
     typer.Option(
@@ -443,7 +448,7 @@ def quality(
     ] = None,
     checks: Annotated[Path | None, typer.Option(help="YAML file of declared checks.")] = None,
     html: Annotated[Path | None, typer.Option(help="Also write a standalone HTML report here.")] = None,
-    lang: Annotated[str, typer.Option(help="Report language: ko or en.")] = "ko",
+    lang: LangOpt = "ko",
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -499,7 +504,7 @@ def _print_quality(report: Any, html: Path | None) -> None:
 def profile(
     table: Annotated[str, typer.Argument(help="Table name.")],
     html: Annotated[Path | None, typer.Option(help="Write a standalone HTML report here.")] = None,
-    lang: Annotated[str, typer.Option(help="Report language: ko or en.")] = "ko",
+    lang: LangOpt = "ko",
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -524,7 +529,7 @@ def profile(
 @friendly_errors
 def demo(
     out: Annotated[Path, typer.Option(help="Folder for the demo's reports.")] = Path("mirae-demo"),
-    lang: Annotated[str, typer.Option(help="Report language: ko or en.")] = "ko",
+    lang: LangOpt = "ko",
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
 ) -> None:

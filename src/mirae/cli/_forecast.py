@@ -8,7 +8,9 @@ from typing import Annotated, Any
 import typer
 
 from mirae.cli._app import (
+    AliasOpt,
     JsonOpt,
+    RegisterOpt,
     TrackingOpt,
     WorkspaceOpt,
     WriteModeOpt,
@@ -57,13 +59,8 @@ def forecast(
     name: Annotated[
         str | None, typer.Option("--name", help="Registered model name (default: the --into table).")
     ] = None,
-    alias: Annotated[
-        str | None, typer.Option(help="Move this alias (e.g. champion) to the new version.")
-    ] = None,
-    register: Annotated[
-        bool,
-        typer.Option("--register/--no-register", help="Register the fitted forecaster as a model version."),
-    ] = True,
+    alias: AliasOpt = None,
+    register: RegisterOpt = True,
     tracking_uri: TrackingOpt = None,
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,

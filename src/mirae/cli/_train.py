@@ -8,7 +8,10 @@ from typing import Annotated, Any
 import typer
 
 from mirae.cli._app import (
+    AliasOpt,
     JsonOpt,
+    LangOpt,
+    RegisterOpt,
     TrackingOpt,
     WorkspaceOpt,
     WriteModeOpt,
@@ -52,12 +55,10 @@ def train(
     name: Annotated[
         str | None, typer.Option("--name", help="Registered model name (default: the table).")
     ] = None,
-    alias: Annotated[
-        str | None, typer.Option(help="Move this alias (e.g. champion) to the new version.")
-    ] = None,
-    register: Annotated[bool, typer.Option("--register/--no-register", help="Register a version.")] = True,
+    alias: AliasOpt = None,
+    register: RegisterOpt = True,
     html: Annotated[Path | None, typer.Option(help="Also write the holdout report here.")] = None,
-    lang: Annotated[str, typer.Option(help="Report language: ko or en.")] = "ko",
+    lang: LangOpt = "ko",
     tracking_uri: TrackingOpt = None,
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
@@ -192,7 +193,7 @@ def evaluate(
         str | None, typer.Option("--segment-by", help="Columns for the per-segment error table.")
     ] = None,
     html: Annotated[Path | None, typer.Option(help="Write the standalone HTML report here.")] = None,
-    lang: Annotated[str, typer.Option(help="Report language: ko or en.")] = "ko",
+    lang: LangOpt = "ko",
     tracking_uri: TrackingOpt = None,
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,

@@ -253,7 +253,11 @@ class TrainSpec(Spec):
     target: str = Field(min_length=1, description="Column to predict.")
     task: Literal["auto", "classification", "regression"] = "auto"
     time_budget: float | None = Field(default=None, gt=0, description="Seconds for the model search.")
-    n_trials: int | None = Field(default=None, ge=1, description="Search trials (reproducible with seed).")
+    n_trials: int | None = Field(
+        default=None,
+        ge=0,
+        description="Search trials, reproducible with seed (0: each family's defaults only).",
+    )
     seed: int = 0
     metric: str | None = None
     cv: int = Field(default=5, ge=2, description="Cross-validation folds.")
