@@ -122,3 +122,24 @@ def test_brackets_in_a_message_are_printed_as_they_are(sales: tuple[Workspace, P
     ws, _ = sales
     result = runner.invoke(app, ["show", "[bold]x[/]", "-w", str(ws.path)])
     assert result.exit_code == 2 and "[bold]x[/]" in result.output
+
+
+def test_with_json_an_error_is_json_on_stderr(tmp_path: Path) -> None:
+    import json
+
+    result = runner.invoke(app, ["show", "nope", "--json", "-w", str(tmp_path / "ws")])
+    assert result.exit_code == 2 and result.stdout == ""
+    error = json.loads(result.stderr)
+    assert error["error"] == "TableNotFoundError" and "no table named 'nope'" in error["detail"]
+
+
+def test_version_and_the_horizon_flag(tmp_path: Path) -> None:
+    from mirae import __version__
+
+    assert runner.invoke(app, ["--version"]).stdout.strip() == f"mirae {__version__}"
+    result = runner.invoke(
+        app,
+        ["forecast", "t", "--id", "i", "--time", "d", "--target", "y", "--horizon", "0", "--into", "f",
+         "-w", str(tmp_path / "ws")],
+    )  # fmt: skip
+    assert result.exit_code == 2 and "h (horizon in periods) must be at least 1" in result.output

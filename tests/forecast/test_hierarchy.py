@@ -75,6 +75,20 @@ def test_shrinkage_keeps_variances() -> None:
     assert np.all(np.abs(w[~np.eye(5, dtype=bool)]) <= np.abs(np.cov(r.T)[~np.eye(5, dtype=bool)]) + 1e-12)
 
 
+def test_series_that_start_late_still_get_a_covariance() -> None:
+    # no period has a residual for every series (one starts after the others end): pairwise
+    # periods give the covariance, positive definite, variances kept
+    rng = np.random.default_rng(1)
+    r = rng.normal(size=(12, 3))
+    r[:6, 2] = np.nan
+    r[6:, 0] = np.nan
+    w = shrunk_covariance(r)
+    np.testing.assert_allclose(np.diag(w), np.nanvar(r, axis=0, ddof=1), rtol=1e-6)
+    assert np.all(np.linalg.eigvalsh(w) > 0)
+    with pytest.raises(ValueError, match="at least 2 backtest periods per series"):
+        shrunk_covariance(np.array([[1.0, np.nan], [np.nan, 2.0]]))
+
+
 @pytest.fixture(scope="module")
 def fitted(tourism: ForecastData) -> HierarchicalForecaster:
     base = AutoForecaster(

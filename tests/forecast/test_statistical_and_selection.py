@@ -187,3 +187,21 @@ def test_estimator_contract(airline: pd.DataFrame) -> None:
 
     with pytest.raises(NotFittedError):
         clone.predict(3)
+
+
+def test_weekly_arima_skips_the_52_week_seasonal_search_and_says_so() -> None:
+    # a seasonal ARIMA search at season 52 takes minutes per series; the default keeps ARIMA
+    # without the yearly season and notes it (ETS, Theta and seasonal naive carry the season)
+    import pandas as pd
+
+    from mirae.forecast._statistical import MAX_ARIMA_SEASON, _make_model
+
+    weeks = pd.date_range("2020-01-06", periods=120, freq="W-MON")
+    frame = pd.DataFrame(
+        {"unique_id": "a", "ds": weeks, "y": [float(10 + (i % 52 == 0) * 20 + i % 3) for i in range(120)]}
+    )
+    model = StatisticalForecaster(models=("ARIMA", "SeasonalNaive"), intermittent_models=()).fit(frame)
+    assert model.season_length_ == 52 > MAX_ARIMA_SEASON
+    assert any("ARIMA searched without its 52-period season" in n for n in model.notes_)
+    assert _make_model("ARIMA", 52).season_length == 1 and _make_model("ARIMA", 12).season_length == 12
+    assert len(model.predict(4)) == 4

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -19,6 +20,7 @@ from mirae.cli._console import (
     print_table,
     progress_bar,
 )
+from mirae.core._json import dumps
 from mirae.errors import MiraeError
 
 app = typer.Typer(
@@ -72,6 +74,14 @@ EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 2, 2, 130
 _global: dict[str, Any] = {"on": False, "user": None}
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from mirae import __version__
+
+        typer.echo(f"mirae {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
 def _options(
     debug: Annotated[
@@ -91,15 +101,24 @@ def _options(
             show_default=False,
         ),
     ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", help="Print mirae's version and exit.", is_eager=True, callback=_print_version
+        ),
+    ] = False,
 ) -> None:
     """mirae (미래): predictive analytics on your business tables."""
     _global["on"] = debug
     _global["user"] = user
 
 
-def _fail(message: str, code: int) -> typer.Exit:
+def _fail(message: str, code: int, *, as_json: bool = False, kind: str = "error") -> typer.Exit:
     from rich.text import Text
 
+    if as_json:  # scripts read errors the way they read results
+        sys.stderr.write(dumps({"error": kind, "detail": message, "exit_code": code}) + "\n")
+        return typer.Exit(code=code)
     # the message goes in as plain text: brackets in it (``factors [...]``) are not markup
     err_console.print(Text.assemble(("error:", "bold red"), " ", message), highlight=False, soft_wrap=True)
     return typer.Exit(code=code)
@@ -153,6 +172,7 @@ def friendly_errors(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        as_json = bool(kwargs.get("as_json", False))
         try:
             return func(*args, **kwargs)
         except (typer.Exit, typer.Abort, TyperException, SystemExit):  # usage errors and exits
@@ -160,12 +180,13 @@ def friendly_errors(func: F) -> F:
         except MiraeError as exc:
             if _global["on"]:
                 raise
-            raise _fail(str(exc), EXIT_USAGE) from None
+            raise _fail(str(exc), EXIT_USAGE, as_json=as_json, kind=type(exc).__name__) from None
         except BaseException as exc:  # the last line of defence: no traceback for the user
             if _global["on"]:
                 raise
             message, code = _describe(exc)
-            raise _fail(message, code) from None
+            kind = "interrupted" if code == EXIT_INTERRUPTED else type(exc).__name__
+            raise _fail(message, code, as_json=as_json, kind=kind) from None
 
     return wrapper  # type: ignore[return-value]
 
@@ -366,6 +387,11 @@ def sql(
         list[Path] | None,
         typer.Option("--allow-read", help="Folder whose files the query may read (repeatable)."),
     ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write the result to this .csv/.tsv/.parquet/.xlsx file.")
+    ] = None,
+    encoding: Annotated[str | None, typer.Option(help="CSV encoding for --out (utf-8-sig or cp949).")] = None,
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace an existing --out file.")] = False,
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -390,6 +416,15 @@ def sql(
                 f"{row['mode']} table '{row['table']}': {row['rows']:,} rows (snapshot {row['snapshot_id']})"
             )
         return
+    if out is not None:
+        from mirae.lake._export import export_arrow
+
+        result = export_arrow(ws.sql(query, allow_read=allowed), out, encoding=encoding, overwrite=overwrite)
+        if as_json:
+            print_json(result.to_dict())
+        else:
+            typer.echo(f"{result.rows:,} rows x {result.columns} columns -> {result.path} ({result.format})")
+        return
     with ws.sql_reader(query, allow_read=allowed) as reader:
         if as_json:
             print_json_stream(reader)
@@ -398,6 +433,35 @@ def sql(
     print_table(None, shown.column_names, [list(r.values()) for r in shown.to_pylist()])
     if more:
         typer.echo("... more rows not shown (use --limit N, or --json for all of them)")
+
+
+@app.command()
+@friendly_errors
+def export(
+    table: Annotated[str, typer.Argument(help="Table name.")],
+    path: Annotated[Path, typer.Argument(help="File to write: .csv, .tsv, .parquet or .xlsx.")],
+    snapshot: Annotated[int | None, typer.Option(help="Snapshot id (default: latest).")] = None,
+    encoding: Annotated[
+        str | None, typer.Option(help="CSV encoding: utf-8-sig (default, opens in Excel) or cp949.")
+    ] = None,
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace an existing file.")] = False,
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Write a table to a CSV (any encoding), Parquet or Excel file.
+
+    내보내기: 테이블을 CSV(인코딩 선택, 한글 엑셀은 cp949)·Parquet·엑셀 파일로 저장합니다.
+    """
+    from mirae.service import ExportSpec
+    from mirae.service import export as export_table
+
+    spec = ExportSpec.parse(table=table, path=path, snapshot=snapshot, encoding=encoding, overwrite=overwrite)
+    result = export_table(open_context(workspace), spec)
+    if as_json:
+        print_json(result.to_dict())
+        return
+    shown = f", {result.encoding}" if result.encoding else ""
+    typer.echo(f"{result.rows:,} rows x {result.columns} columns -> {result.path} ({result.format}{shown})")
 
 
 @app.command()

@@ -28,7 +28,7 @@ def forecast(
     id_col: Annotated[str, typer.Option("--id", help="Series id column (the bottom level).")],
     time_col: Annotated[str, typer.Option("--time", help="Time column.")],
     target: Annotated[str, typer.Option(help="Target column (e.g. units sold).")],
-    h: Annotated[int, typer.Option("--h", help="Horizon in periods.")],
+    h: Annotated[int, typer.Option("--horizon", "--h", help="Horizon in periods.")],
     into: Annotated[str, typer.Option(help="Table to write the forecasts to.")],
     mode: WriteModeOpt = "create",
     hierarchy: Annotated[
@@ -54,7 +54,7 @@ def forecast(
         str, typer.Option(help="Public holidays of this country as features (KR, US, ...; 'none' for none).")
     ] = "KR",
     events: Annotated[str | None, typer.Option(help="Table of user events (columns date, event).")] = None,
-    n_jobs: Annotated[int, typer.Option("--n-jobs", help="Processes / threads to use.")] = 1,
+    n_jobs: Annotated[int, typer.Option("--n-jobs", help="Processes / threads to use (-1: all cores).")] = -1,
     track: Annotated[bool, typer.Option(help="Log an MLflow run of the forecast.")] = True,
     name: Annotated[
         str | None, typer.Option("--name", help="Registered model name (default: the --into table).")

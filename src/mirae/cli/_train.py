@@ -57,6 +57,7 @@ def train(
     ] = None,
     alias: AliasOpt = None,
     register: RegisterOpt = True,
+    n_jobs: Annotated[int, typer.Option("--n-jobs", help="Threads the models may use (-1: all cores).")] = -1,
     html: Annotated[Path | None, typer.Option(help="Also write the holdout report here.")] = None,
     lang: LangOpt = "ko",
     tracking_uri: TrackingOpt = None,
@@ -84,6 +85,7 @@ def train(
         register=register,
         alias=alias,
         lang=lang,
+        n_jobs=n_jobs,
     )
     ctx = open_context(workspace, tracking_uri)
     with progress_bar(enabled=not as_json) as progress:

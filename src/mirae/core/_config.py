@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import os
 from pathlib import Path
 
 DEFAULT_WORKSPACE = "mirae-workspace"
@@ -31,3 +32,17 @@ def current_user() -> str:
         return getpass.getuser()
     except (KeyError, OSError):  # no passwd entry in some containers
         return "unknown"
+
+
+def cpu_jobs(n_jobs: int) -> int:
+    """Workers for ``n_jobs``: itself when positive; ``-1`` all cores, ``-2`` all but one (joblib's rule).
+
+    Examples
+    --------
+    >>> cpu_jobs(3), cpu_jobs(-1) == (os.cpu_count() or 1)
+    (3, True)
+    """
+    if n_jobs >= 1:
+        return n_jobs
+    cores = os.cpu_count() or 1
+    return max(1, cores + 1 + n_jobs)

@@ -290,6 +290,7 @@ class AutoForecaster(Forecaster):
         for part in parts[1:]:
             cv = cv.merge(part, on=keys, how="outer")
         self._add_combination(cv)
+        self.notes_ = list(dict.fromkeys(n for model in fitted for n in getattr(model, "notes_", [])))
         train = data.interpolated()[["unique_id", "ds", "y"]]
         self.series_group_ = _series_groups(fitted, train, data.season_length)
         # scale of scaled metrics: history before the first backtest cut-off

@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from mirae.forecast._pool import CHUNKS_PER_JOB, balanced_chunks, run_chunks
+from mirae.forecast._pool import CHUNKS_PER_JOB, balanced_chunks, run_chunks, worth_parallel
 
 __all__ = ["fixed_form_backtest", "fixed_form_model"]
 
@@ -204,6 +204,7 @@ def fixed_form_backtest(
         least = max(min_train, 2 * season) if season > 1 else min_train
         items.append((str(uid), frame["y"].to_numpy(dtype=float), frame["ds"].to_numpy(), forms, least))
     settings = {"h": h, "n_windows": n_windows, "step_size": step_size}
+    n_jobs = worth_parallel(n_jobs, sum(len(it[1]) for it in items))
     chunks = balanced_chunks(
         items, [len(it[1]) for it in items], n_jobs * CHUNKS_PER_JOB if n_jobs > 1 else 1
     )

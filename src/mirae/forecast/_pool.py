@@ -24,6 +24,15 @@ R = TypeVar("R")
 
 #: chunks per process: enough to even out uneven series, few enough to keep per-chunk overhead small
 CHUNKS_PER_JOB = 4
+#: Fewer observations than this are fitted in this process: forking a pool costs more than it saves.
+MIN_PARALLEL_OBS = 20_000
+
+
+def worth_parallel(n_jobs: int, observations: int) -> int:
+    """The processes to use for ``observations`` values: ``n_jobs`` (``-1``: all cores), 1 for small work."""
+    from mirae.core._config import cpu_jobs
+
+    return cpu_jobs(n_jobs) if observations >= MIN_PARALLEL_OBS else 1
 
 
 def balanced_chunks(items: Sequence[T], sizes: Sequence[int], n_chunks: int) -> list[list[T]]:

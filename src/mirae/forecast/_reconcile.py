@@ -92,8 +92,10 @@ def shrunk_covariance(residuals: np.ndarray) -> np.ndarray:
     Parameters
     ----------
     residuals : ndarray of shape (n_obs, n_series)
-        May contain NaN (pairwise complete observations are not used: rows with
-        NaN are dropped, and columns are mean-centred).
+        May contain NaN. With at least two periods complete across all series,
+        rows with NaN are dropped; otherwise (series that start late, short
+        backtests) every pair uses the periods both have, and the result is
+        made positive definite.
 
     Examples
     --------
@@ -105,8 +107,7 @@ def shrunk_covariance(residuals: np.ndarray) -> np.ndarray:
     x = residuals[~np.isnan(residuals).any(axis=1)]
     n = len(x)
     if n < 2:
-        msg = f"MinT needs at least 2 residual periods without gaps across all series; got {n}. Use more backtest windows or method='bottom_up'."
-        raise ConfigError(msg)
+        return _pairwise_shrunk_covariance(residuals)
     x = x - x.mean(axis=0)
     cov = x.T @ x / (n - 1)
     sd = np.sqrt(np.maximum(np.diag(cov), 1e-12))
@@ -120,6 +121,40 @@ def shrunk_covariance(residuals: np.ndarray) -> np.ndarray:
     shrunk = cov * (1.0 - lam)
     np.fill_diagonal(shrunk, np.diag(cov))
     return shrunk
+
+
+def _pairwise_shrunk_covariance(residuals: np.ndarray) -> np.ndarray:
+    """:func:`shrunk_covariance` from pairwise complete periods (for residuals with gaps)."""
+    present = ~np.isnan(residuals)
+    m = present.astype(float)
+    count = m.sum(axis=0)
+    if int((count >= 2).sum()) == 0:
+        msg = (
+            "MinT needs residuals of at least 2 backtest periods per series; got fewer for every series. "
+            "Use more backtest windows (--n-windows) or --reconcile bottom_up."
+        )
+        raise ConfigError(msg)
+    mean = np.where(count > 0, np.nansum(residuals, axis=0) / np.maximum(count, 1), 0.0)
+    xc = np.where(present, residuals - mean, 0.0)
+    var = (xc**2).sum(axis=0) / np.maximum(count - 1, 1)
+    known = count >= 2
+    var = np.where(known, var, float(np.median(var[known])))  # a series with one residual: a typical variance
+    sd = np.sqrt(np.maximum(var, 1e-12))
+    z = xc / sd
+    pairs = m.T @ m
+    usable = pairs >= 3
+    corr = np.where(usable, (z.T @ z) / np.maximum(pairs - 1, 1), 0.0)
+    mean_w = (z.T @ z) / np.maximum(pairs, 1)
+    spread = (z**2).T @ (z**2) - pairs * mean_w**2
+    var_corr = np.where(usable, pairs / np.maximum(pairs - 1, 1) ** 3 * spread, 0.0)
+    off = ~np.eye(len(var), dtype=bool) & usable
+    denom = float((corr[off] ** 2).sum())
+    lam = float(np.clip(var_corr[off].sum() / denom, 0.0, 1.0)) if denom > 0 else 1.0
+    shrunk = np.clip(corr * (1.0 - lam), -1.0, 1.0) * np.outer(sd, sd)
+    np.fill_diagonal(shrunk, var)
+    values, vectors = np.linalg.eigh(shrunk)  # pairwise estimates need not be positive definite
+    floor = 1e-8 * float(values.max())
+    return np.asarray((vectors * np.maximum(values, floor)) @ vectors.T)
 
 
 def _projection(

@@ -16,6 +16,7 @@ from mirae.service._simulate import SimulationRun, simulate, simulate_table
 from mirae.service._specs import (
     SPECS,
     EvaluateSpec,
+    ExportSpec,
     ForecastSpec,
     IngestSpec,
     PredictSpec,
@@ -25,7 +26,7 @@ from mirae.service._specs import (
     Spec,
     TrainSpec,
 )
-from mirae.service._tables import ingest, profile, quality
+from mirae.service._tables import export, ingest, profile, quality
 from mirae.service._train import TrainRun, train, train_table
 
 __all__ = [
@@ -35,6 +36,7 @@ __all__ = [
     "DemoTable",
     "EvaluateSpec",
     "EvaluationRun",
+    "ExportSpec",
     "ForecastRun",
     "ForecastSpec",
     "IngestSpec",
@@ -49,6 +51,7 @@ __all__ = [
     "TrainSpec",
     "evaluate",
     "evaluate_table",
+    "export",
     "forecast",
     "forecast_table",
     "ingest",

@@ -333,7 +333,7 @@ def _forecast_run(
     snapshot: SnapshotInfo,
     source_snapshot: int | None,
 ) -> ForecastRun:
-    notes = _data_notes(data.report)
+    notes = _data_notes(data.report) + list(getattr(fitted_auto, "notes_", []))
     fallback = list(getattr(fitted_auto, "fallback_series_", []))
     if fallback:
         notes.append(

@@ -29,6 +29,7 @@ from mirae.errors import ConfigError
 __all__ = [
     "SPECS",
     "EvaluateSpec",
+    "ExportSpec",
     "ForecastSpec",
     "IngestSpec",
     "PredictSpec",
@@ -244,6 +245,21 @@ class ProfileSpec(Spec):
     lang: Lang = "ko"
 
 
+class ExportSpec(Spec):
+    """Write a table (at a snapshot) to a CSV, Parquet or Excel file."""
+
+    operation: ClassVar[str] = "export"
+    table: str = Field(min_length=1)
+    path: Annotated[str, BeforeValidator(_path_text)] = Field(
+        min_length=1, description="File to write: .csv, .tsv, .parquet or .xlsx."
+    )
+    snapshot: int | None = Field(default=None, description="Snapshot id (default: the latest).")
+    encoding: str | None = Field(
+        default=None, description="CSV text encoding (default utf-8-sig; cp949 for Korean Excel)."
+    )
+    overwrite: bool = False
+
+
 # -- supervised learning -------------------------------------------------------------------------
 class TrainSpec(Spec):
     """Find, evaluate and register the best model for ``target`` (see :func:`mirae.service.train`)."""
@@ -271,6 +287,7 @@ class TrainSpec(Spec):
     register_: bool = Field(default=True, alias="register", description="Register a new model version.")
     alias: str | None = None
     lang: Lang = "ko"
+    n_jobs: int = Field(default=-1, description="Threads the models may use (-1: all cores).")
 
     @model_validator(mode="after")
     def _one_budget(self) -> TrainSpec:
@@ -345,7 +362,7 @@ class ForecastSpec(Spec):
         default="KR", description="Country whose public holidays are features ('none' for none)."
     )
     events: str | None = Field(default=None, description="Table of user events (columns date, event).")
-    n_jobs: int = 1
+    n_jobs: int = Field(default=-1, description="Processes / threads to use (-1: all cores).")
     track: bool = True
     model_name: str | None = Field(
         default=None, description="Registered model name (default: the into table)."
@@ -415,6 +432,7 @@ SPECS: dict[str, type[Spec]] = {
         IngestSpec,
         QualitySpec,
         ProfileSpec,
+        ExportSpec,
         TrainSpec,
         EvaluateSpec,
         PredictSpec,

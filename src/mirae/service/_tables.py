@@ -11,13 +11,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mirae.service._context import Context
-from mirae.service._specs import IngestSpec, ProfileSpec, QualitySpec
+from mirae.service._specs import ExportSpec, IngestSpec, ProfileSpec, QualitySpec
 
 if TYPE_CHECKING:
     from mirae.core._progress import Progress
     from mirae.lake import IngestResult, Profile, QualityReport
+    from mirae.lake._export import ExportResult
 
-__all__ = ["ingest", "profile", "quality"]
+__all__ = ["export", "ingest", "profile", "quality"]
 
 
 def ingest(ctx: Context, spec: IngestSpec, *, progress: Progress | None = None) -> IngestResult:
@@ -55,3 +56,13 @@ def profile(ctx: Context, spec: ProfileSpec, *, progress: Progress | None = None
     if spec.html:
         result.to_html(Path(spec.html), lang=spec.lang)
     return result
+
+
+def export(ctx: Context, spec: ExportSpec) -> ExportResult:
+    """Write ``spec.table`` (at ``spec.snapshot``) to ``spec.path``; the file appears whole or not at all."""
+    from mirae.lake._export import export_arrow
+
+    rows = ctx.workspace.read(spec.table, snapshot=spec.snapshot)
+    return export_arrow(
+        rows, spec.path, encoding=spec.encoding, overwrite=spec.overwrite, label=f"table {spec.table!r}"
+    )

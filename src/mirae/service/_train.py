@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from mirae.core._choices import check_choice
+from mirae.core._config import cpu_jobs
 from mirae.core._result import Result
 from mirae.errors import ConfigError, TargetError, TargetNotFoundError
 from mirae.service._context import Context
@@ -258,6 +259,7 @@ def train(ctx: Context, spec: TrainSpec, *, progress: Progress | None = None) ->
 
     train, test = _holdout_split(frame, target, kind, holdout, seed, group, time, notes)
     estimator = _estimator(kind, metric, models, cv, group, time, spec.time_budget, spec.n_trials, seed)
+    estimator.set_params(n_jobs=cpu_jobs(spec.n_jobs))
     progress.start(f"searching models for {target!r} on {len(train):,} rows")
     started = _time.perf_counter()
     estimator.fit(train, target, groups=group)
