@@ -58,12 +58,19 @@ def test_forecast_table_writes_forecasts_leaderboard_and_scores(retail: Workspac
     assert {"stock_code", "week", "ETS", "SeasonalNaive", "SeasonalIndex", "forecast", "model"} <= set(
         fc.columns
     )
-    assert {"forecast-lo-95", "forecast-hi-95", "forecast-lo-80", "forecast-hi-80"} <= set(fc.columns)
-    assert (fc["forecast-lo-95"] <= fc["forecast-lo-80"] + 1e-9).all()
-    assert (fc["forecast-hi-80"] <= fc["forecast-hi-95"] + 1e-9).all()
+    # names SQL needs no quotes for
+    assert {"forecast_lo_95", "forecast_hi_95", "forecast_lo_80", "forecast_hi_80"} <= set(fc.columns)
+    assert (fc["forecast_lo_95"] <= fc["forecast_lo_80"] + 1e-9).all()
+    assert (fc["forecast_hi_80"] <= fc["forecast_hi_95"] + 1e-9).all()
+    assert retail.sql("select count(*) n from retail_fc where forecast_hi_95 >= forecast").to_pylist()[0][
+        "n"
+    ] == len(fc)
     assert (fc["forecast"] >= 0).all()
     last = retail.sql("select max(week) m from retail").to_pylist()[0]["m"]
-    assert fc["week"].min() == pd.Timestamp(last) + pd.Timedelta(weeks=1)
+    assert pd.Timestamp(fc["week"].min()) == pd.Timestamp(last) + pd.Timedelta(weeks=1)
+    assert str(retail.arrow_schema("retail_fc").field("week").type) == str(
+        retail.arrow_schema("retail").field("week").type
+    )
     board = retail.to_pandas("retail_fc_leaderboard")
     assert set(board["model"]) >= {"ETS", "SeasonalNaive", "SeasonalIndex"}
     scores = retail.to_pandas("retail_fc_scores")

@@ -207,7 +207,10 @@ class ForecastData:
         if future is not None:
             fut = _future_frame(future, id_col, time_col, exog)
         hist, gaps = _fill_gaps(hist, frequency, fill, hierarchy, id_col, exog=tuple(exog))
+        hist, fut, exog_filled = _fill_exog(hist, fut, exog)
         report: dict[str, object] = {"gaps_filled": gaps, "fill": fill, "negative_handled": 0}
+        if exog_filled:
+            report["exog_filled"] = exog_filled
         if time_note:
             report["time_note"] = time_note
         negatives = hist[TARGET] < 0
@@ -305,6 +308,12 @@ class ForecastData:
         if not (exog and self.exog):
             return grid
         merged = grid.merge(fut, on=[ID, TIME], how="left")
+        for column in self.exog:  # an empty category is "none" (no event), as in the history
+            if not (
+                pd.api.types.is_numeric_dtype(self.history[column])
+                or pd.api.types.is_bool_dtype(self.history[column])
+            ):
+                merged[column] = merged[column].astype(object).where(merged[column].notna(), NO_CATEGORY)
         holes = merged[list(self.exog)].isna()
         if holes.to_numpy().any():
             cols = [c for c in self.exog if holes[c].any()]
@@ -312,8 +321,9 @@ class ForecastData:
             examples = ", ".join(f"{r[ID]} {r[TIME].date()}" for _, r in rows.head(5).iterrows())
             msg = (
                 f"future values of exogenous column(s) {cols} are missing for {len(rows)} (series, date) "
-                f"pairs of the {h}-period horizon, e.g. {examples}. Add rows after each series' last target "
-                f"with these columns filled, pass future= with them, or drop the columns from exog."
+                f"pairs of the {h}-period forecast horizon (after each series' last target), e.g. {examples}. "
+                f"Add rows after each series' last target with these columns filled, pass future= "
+                f"(--future TABLE) with them, or drop the columns from exog (--exog)."
             )
             raise MissingFutureError(msg)
         return merged
@@ -380,6 +390,46 @@ def _check_duplicates(frame: pd.DataFrame, id_col: str, time_col: str) -> None:
             f"Aggregate them first, e.g. df.groupby([{id_col!r}, {time_col!r}], as_index=False).sum()."
         )
         raise DuplicateObservationError(msg)
+
+
+#: What an empty value of a categorical exogenous column means (an ordinary day: no event).
+NO_CATEGORY = "none"
+
+
+def _fill_exog(
+    hist: pd.DataFrame, fut: pd.DataFrame, exog: Sequence[str]
+) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, str]]:
+    """Empty exogenous values that have a meaning, filled; what was filled, in words per column.
+
+    A categorical column (event names) that is empty means "none" (M5's calendar
+    leaves ordinary days empty), in the history and the future. A numeric one
+    (a price missing in the weeks an item was not on sale) is carried forward
+    within its series inside the history (backward before its first value);
+    values missing in the future stay missing, so that only the real forecast
+    horizon can be refused, by :meth:`ForecastData.future_frame`.
+    """
+    done: dict[str, str] = {}
+    if not exog:
+        return hist, fut, done
+    hist, fut = hist.copy(), fut.copy()
+    for column in exog:
+        values = hist[column]
+        if pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+            holes = int(values.isna().sum())
+            if holes:
+                carried = values.groupby(hist[ID]).transform(lambda s: s.ffill().bfill())
+                hist[column] = carried
+                left = int(carried.isna().sum())
+                done[column] = f"{holes - left:,} missing values carried within their series" + (
+                    f" ({left:,} in series that never have one)" if left else ""
+                )
+            continue
+        holes = int(values.isna().sum() + fut[column].isna().sum())
+        if holes:
+            hist[column] = values.astype(object).where(values.notna(), NO_CATEGORY)
+            fut[column] = fut[column].astype(object).where(fut[column].notna(), NO_CATEGORY)
+            done[column] = f"{holes:,} empty values read as {NO_CATEGORY!r}"
+    return hist, fut, done
 
 
 def _future_frame(future: pd.DataFrame, id_col: str, time_col: str, exog: Sequence[str]) -> pd.DataFrame:

@@ -213,6 +213,7 @@ def forecast(ctx: Context, spec: ForecastSpec, *, progress: Progress | None = No
     model.fit(data)
     progress.start("forecasting")
     forecast = model.predict(h, future=future_frame, level=list(level))
+    forecast = _as_stored(forecast, ws, table, spec.time)
     fitted_auto = model.base_ if hierarchy and hasattr(model, "base_") else model
     leaderboard = getattr(fitted_auto, "leaderboard_", None)
     scores = getattr(fitted_auto, "scores_", None)
@@ -389,12 +390,27 @@ def _log_run(
     logger.log_dict({"notes": run.notes}, "notes.json")
 
 
+def _as_stored(forecast: pd.DataFrame, ws: Workspace, table: str, time: str) -> pd.DataFrame:
+    """Column names SQL needs no quotes for (``forecast_hi_95``), and dates back as dates."""
+    import pandas as pd
+    import pyarrow as pa
+
+    out = forecast.rename(columns=lambda c: str(c).replace("-", "_"))
+    field = ws.arrow_schema(table).field(time)
+    if pa.types.is_date(field.type) and time in out.columns:
+        out[time] = pd.to_datetime(out[time]).dt.date
+    return out
+
+
 def _data_notes(report: dict[str, Any]) -> list[str]:
     notes = [str(report["time_note"])] if report.get("time_note") else []
     gaps = report.get("gaps_filled")
     if isinstance(gaps, dict) and gaps:
         total = sum(int(v) for v in gaps.values())
         notes.append(f"filled {total:,} missing periods in {len(gaps):,} series with {report.get('fill')}")
+    filled = report.get("exog_filled")
+    if isinstance(filled, dict):
+        notes.extend(f"{column}: {what}" for column, what in filled.items())
     negatives = int(report.get("negative_handled") or 0)
     if negatives:
         notes.append(f"{negatives:,} negative target values handled")
