@@ -113,3 +113,12 @@ def test_every_result_follows_the_one_protocol() -> None:
         signature = inspect.signature(cls.to_html)
         assert list(signature.parameters)[:3] == ["self", "path", "lang"], cls
         assert signature.parameters["path"].default is None and signature.parameters["lang"].default == "ko"
+
+
+def test_reports_render_inline_in_jupyter(tmp_path: Path) -> None:
+    from mirae import Workspace
+
+    ws = Workspace(tmp_path / "ws")
+    ws.write("t", pd.DataFrame({"매출": [1.0, 2.0, 4.0]}))
+    shown = ws.quality("t")._repr_html_()
+    assert shown.startswith("<iframe srcdoc=") and "매출" in shown and "<script" not in shown  # escaped page

@@ -49,6 +49,16 @@ class Report(Result):
         """The page as HTML text; written to ``path`` (UTF-8) too when given."""
         raise NotImplementedError
 
+    #: Language of the report shown inline in Jupyter.
+    repr_lang: str = "ko"
+
+    def _repr_html_(self) -> str:
+        """Jupyter shows the report inline (in an iframe, so its styles and charts stay its own)."""
+        import html
+
+        page = html.escape(self.to_html(lang=self.repr_lang), quote=True)
+        return f'<iframe srcdoc="{page}" style="width:100%;height:720px;border:0"></iframe>'
+
 
 def write_html(text: str, path: str | os.PathLike[str] | None) -> str:
     """Write ``text`` to ``path`` when given (UTF-8, parent folders created) and return it."""
