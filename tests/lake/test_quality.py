@@ -292,3 +292,20 @@ def test_progress_receives_steps(small: Any) -> None:
 
     quality(small, "small", progress=Recorder())
     assert events == ["start 4", "advance", "advance", "advance", "advance", "finish"]
+
+
+def test_a_zero_one_column_is_neither_skewed_nor_full_of_outliers(tmp_path: Path) -> None:
+    import numpy as np
+
+    from mirae import Workspace
+
+    ws = Workspace(tmp_path / "ws")
+    rng = np.random.default_rng(0)
+    ws.write(
+        "t",
+        pd.DataFrame({"senior": (rng.random(1000) < 0.05).astype(int), "spend": rng.lognormal(size=1000)}),
+    )
+    columns = {c["name"]: c for c in ws.quality("t").to_dict()["columns"]}
+    assert columns["senior"]["flags"] == [] and columns["senior"]["iqr_outliers"] == 0
+    assert columns["senior"]["robust_z_outliers"] == 0
+    assert "skewed" in columns["spend"]["flags"] and columns["spend"]["iqr_outliers"] > 0

@@ -351,6 +351,11 @@ def _set_flags(col: ColumnType, rec: dict[str, Any], rows: int) -> None:
         flags.append("id_like")
     elif col.kind == "string" and distinct is not None and distinct > HIGH_CARDINALITY:
         flags.append("high_cardinality")
-    if rec["skewness"] is not None and abs(rec["skewness"]) >= SKEWED:
+    zero_one = col.kind == "numeric" and distinct == 2 and rec.get("min") == 0 and rec.get("max") == 1
+    if zero_one:  # a 0/1 flag: skewness and outlier fences describe its balance, not extreme values
+        for key in ("iqr_outliers", "robust_z_outliers"):
+            if rec.get(key) is not None:
+                rec[key] = 0
+    elif rec["skewness"] is not None and abs(rec["skewness"]) >= SKEWED:
         flags.append("skewed")
     rec["flags"] = flags
