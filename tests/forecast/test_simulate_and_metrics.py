@@ -172,3 +172,38 @@ def test_import_is_cheap() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout.strip()
     assert out == "[]"
+
+
+def test_an_elasticity_indistinguishable_from_zero_marks_no_best_scenario() -> None:
+    # units that do not react to price: the estimate's interval spans zero, so no price is "best"
+    rng = np.random.default_rng(0)
+    weeks = pd.date_range("2022-01-03", periods=104, freq="W-MON")
+    frame = pd.DataFrame(
+        {
+            "item": "a",
+            "week": weeks,
+            "units": rng.poisson(50, 104).astype(float),
+            "price": rng.choice([9.0, 10.0], 104),
+        }
+    )
+    data = ForecastData.from_frame(frame, id_col="item", time_col="week", target_col="units", exog=["price"])
+    flat = fit_price_response(data, price="price")
+    low, high = flat.interval  # type: ignore[misc]
+    assert low < 0 < high and not flat.distinguishable
+    table = simulate_scenarios(
+        100.0, reference_price=10.0, unit_cost=5.0, response=flat, discounts=[0.0, 0.1]
+    )
+    assert not table["best"].any()
+    # units that halve when the price doubles: told apart from zero, the best margin is marked
+    frame["units"] = 5000 / frame["price"] ** 1.8 * rng.lognormal(0, 0.05, 104)
+    steep = fit_price_response(
+        ForecastData.from_frame(frame, id_col="item", time_col="week", target_col="units", exog=["price"]),
+        price="price",
+    )
+    assert steep.distinguishable and steep.interval[0] < -1.8 < steep.interval[1]  # type: ignore[index]
+    assert (
+        simulate_scenarios(100.0, reference_price=10.0, unit_cost=5.0, response=steep, discounts=[0.0, 0.1])[
+            "best"
+        ].sum()
+        == 1
+    )

@@ -192,10 +192,13 @@ def simulate(
         ["scenario", "discount", "price", "units", "revenue", "margin", "margin %"],
         rows,
     )
+    spread = run.elasticity_interval
     typer.echo(
         f"price response: {run.method}; elasticity {run.elasticity:.2f}"
+        + (f" (95 % interval {spread[0]:.2f} to {spread[1]:.2f})" if spread else "")
         + (f", promotion uplift x{math.exp(run.uplift):.2f}" if promo else "")
-        + f" ({run.n_obs:,} observations). * = best margin"
+        + f" ({run.n_obs:,} observations)."
+        + (" * = best margin" if run.scenarios["best"].any() else " No scenario marked best (see the note).")
     )
     for note in run.notes:
         typer.echo(f"  note: {note}")

@@ -25,14 +25,36 @@ from mirae.forecast._data import ForecastData
 
 __all__ = ["PriceResponse", "fit_price_response", "simulate_scenarios"]
 
+#: Two-sided 95 % normal quantile.
+Z_95 = 1.959963984540054
+
 
 @dataclass(frozen=True)
 class PriceResponse:
-    """A fitted log-log price response: ``elasticity``, promotion ``uplift`` (log scale), rows used."""
+    """A fitted log-log price response: ``elasticity``, promotion ``uplift`` (log scale), rows used.
+
+    ``elasticity_se`` is the standard error of the estimate (None for an
+    elasticity given rather than estimated).
+    """
 
     elasticity: float
     uplift: float
     n_obs: int
+    elasticity_se: float | None = None
+
+    @property
+    def interval(self) -> tuple[float, float] | None:
+        """The 95 % interval of the elasticity (None when it was given)."""
+        if self.elasticity_se is None:
+            return None
+        spread = Z_95 * self.elasticity_se
+        return (self.elasticity - spread, self.elasticity + spread)
+
+    @property
+    def distinguishable(self) -> bool:
+        """Whether the estimate is told apart from zero at 95 % (a given elasticity always is)."""
+        low_high = self.interval
+        return low_high is None or not (low_high[0] <= 0.0 <= low_high[1])
 
 
 def fit_price_response(data: ForecastData, *, price: str, promo: str | None = None) -> PriceResponse:
@@ -77,9 +99,20 @@ def fit_price_response(data: ForecastData, *, price: str, promo: str | None = No
     keys = hist["unique_id"]
     Xd = X - X.groupby(keys).transform("mean")
     yd = y - y.groupby(keys).transform("mean")
-    coef = np.linalg.lstsq(Xd.to_numpy(), yd.to_numpy(), rcond=None)[0]
+    design, target = Xd.to_numpy(), yd.to_numpy()
+    coef, _, rank, _ = np.linalg.lstsq(design, target, rcond=None)
+    dof = len(hist) - int(rank) - int(keys.nunique())  # the series means are parameters too
+    residual = target - design @ coef
+    se = float("inf")
+    if dof > 0:
+        sigma2 = float(residual @ residual) / dof
+        covariance = sigma2 * np.linalg.pinv(design.T @ design)
+        se = float(np.sqrt(max(covariance[0, 0], 0.0)))
     return PriceResponse(
-        elasticity=float(coef[0]), uplift=float(coef[1]) if promo is not None else 0.0, n_obs=len(hist)
+        elasticity=float(coef[0]),
+        uplift=float(coef[1]) if promo is not None else 0.0,
+        n_obs=len(hist),
+        elasticity_se=se,
     )
 
 
@@ -158,5 +191,6 @@ def simulate_scenarios(
                 }
             )
     table = pd.DataFrame(rows)
-    table["best"] = table["margin"] == table["margin"].max()
+    # an elasticity indistinguishable from zero cannot rank prices: no scenario is called best
+    table["best"] = (table["margin"] == table["margin"].max()) & response.distinguishable
     return table

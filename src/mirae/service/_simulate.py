@@ -34,6 +34,7 @@ class SimulationRun(Result):
     uplift: float
     n_obs: int
     method: str = "log-log elasticity with series and season controls"
+    elasticity_interval: tuple[float, float] | None = None
     table: str | None = None
     snapshot: SnapshotInfo | None = None
     notes: list[str] = field(default_factory=list)
@@ -50,6 +51,9 @@ class SimulationRun(Result):
             "price_response": {
                 "method": self.method,
                 "elasticity": self.elasticity,
+                "elasticity_interval_95": None
+                if self.elasticity_interval is None
+                else list(self.elasticity_interval),
                 "promotion_uplift": self.uplift,
                 "observations": self.n_obs,
             },
@@ -226,8 +230,16 @@ def simulate(ctx: Context, spec: SimulateSpec, *, progress: Progress | None = No
         method="log-log elasticity with series and season controls"
         if elasticity is None
         else "given elasticity",
+        elasticity_interval=response.interval,
         notes=notes,
     )
+    if not response.distinguishable and response.interval is not None:
+        low, high = response.interval
+        notes.append(
+            f"the price elasticity {response.elasticity:.2f} (95 % interval {low:.2f} to {high:.2f}) cannot be "
+            "told apart from zero: the history does not show how price moves units, so no scenario is marked "
+            "best. Use a longer history with price changes, or give a known elasticity (--elasticity)."
+        )
     if into:
         run.table = into
         lineage = Lineage("simulate", inputs=(Lineage.table(table, source_snapshot),), spec=spec.to_dict())
@@ -258,6 +270,6 @@ def _given_response(data: Any, elasticity: float, *, price: str, promo: str | No
             f"{note}; the promotion uplift could not be estimated from a history without price changes "
             "and is taken as none"
         )
-    return PriceResponse(elasticity=elasticity, uplift=fitted.uplift, n_obs=fitted.n_obs), (
-        f"{note}; promotion uplift estimated from {fitted.n_obs:,} rows"
-    )
+    return PriceResponse(
+        elasticity=elasticity, uplift=fitted.uplift, n_obs=fitted.n_obs, elasticity_se=None
+    ), (f"{note}; promotion uplift estimated from {fitted.n_obs:,} rows")
