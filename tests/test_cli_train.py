@@ -72,3 +72,33 @@ def test_train_models_alias_predict_evaluate(
 def test_models_when_none(tracked_workspace: Workspace) -> None:
     code, out, _ = _run(tracked_workspace, "models")
     assert code == 0 and "No registered models yet" in out
+
+
+def test_no_explain_gives_a_report_with_metrics_only(tracked_workspace: Workspace, shared_data: Path) -> None:
+    ws = tracked_workspace
+    ws.write("credit", pd.read_csv(shared_data / "german_credit" / "germancredit.csv"))
+    args = [
+        "train",
+        "credit",
+        "--target",
+        "creditability",
+        "--models",
+        "linear",
+        "--n-trials",
+        "0",
+        "--cv",
+        "3",
+    ]
+    code, out, err = _run(ws, *args, "--no-explain", "--json")
+    assert code == 0, err
+    assert json.loads(out)["holdout_metrics"]["roc_auc"] > 0.7
+    code, out, err = _run(
+        ws, "evaluate", "credit", "credit", "--target", "creditability", "--no-explain", "--json"
+    )
+    assert code == 0, err
+    report = json.loads(out)["report"]
+    assert (
+        report["permutation_importance"] is None
+        and report["shap_importance"] is None
+        and report["rules"] is None
+    )

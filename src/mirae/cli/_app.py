@@ -58,6 +58,13 @@ AliasOpt = Annotated[str | None, typer.Option(help="Move this alias (e.g. champi
 RegisterOpt = Annotated[
     bool, typer.Option("--register/--no-register", help="Register the fitted model as a new version.")
 ]
+ExplainOpt = Annotated[
+    bool,
+    typer.Option(
+        "--explain/--no-explain",
+        help="Compute explanations (importance, SHAP, partial dependence, rules); --no-explain: metrics only.",
+    ),
+]
 WriteModeOpt = Annotated[
     str,
     typer.Option(

@@ -9,6 +9,7 @@ import typer
 
 from mirae.cli._app import (
     AliasOpt,
+    ExplainOpt,
     JsonOpt,
     LangOpt,
     RegisterOpt,
@@ -57,6 +58,7 @@ def train(
     ] = None,
     alias: AliasOpt = None,
     register: RegisterOpt = True,
+    explain: ExplainOpt = True,
     n_jobs: Annotated[int, typer.Option("--n-jobs", help="Threads the models may use (-1: all cores).")] = -1,
     html: Annotated[Path | None, typer.Option(help="Also write the holdout report here.")] = None,
     lang: LangOpt = "ko",
@@ -86,6 +88,7 @@ def train(
         alias=alias,
         lang=lang,
         n_jobs=n_jobs,
+        explain=explain,
     )
     ctx = open_context(workspace, tracking_uri)
     with progress_bar(enabled=not as_json) as progress:
@@ -196,6 +199,7 @@ def evaluate(
     ] = None,
     html: Annotated[Path | None, typer.Option(help="Write the standalone HTML report here.")] = None,
     lang: LangOpt = "ko",
+    explain: ExplainOpt = True,
     tracking_uri: TrackingOpt = None,
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
@@ -204,7 +208,7 @@ def evaluate(
     from mirae.service import EvaluateSpec, evaluate
 
     spec = EvaluateSpec.parse(
-        model=model, table=table, target=target, segment_by=segment_by, html=html, lang=lang
+        model=model, table=table, target=target, segment_by=segment_by, html=html, lang=lang, explain=explain
     )
     ctx = open_context(workspace, tracking_uri)
     with progress_bar(enabled=not as_json) as progress:

@@ -36,7 +36,7 @@ from mirae.evaluate._importance import sample_rows
 
 #: The raw-frame route explains at most this many of the sampled rows: each row costs one
 #: model call on (2 x columns + 1) x background rows, through the model's own preprocessing.
-MODEL_AGNOSTIC_ROWS = 100
+MODEL_AGNOSTIC_ROWS = 60
 
 
 class ShapValues(NamedTuple):
@@ -304,7 +304,7 @@ def shap_importance(
     use shap's exact TreeExplainer, linear models its LinearExplainer, other
     models a PermutationExplainer (on the raw frame, text and dates included,
     when the model is not a Pipeline: then on at most ``MODEL_AGNOSTIC_ROWS``
-    = 100 rows); all on at most ``max_samples`` rows, with
+    = 60 rows); all on at most ``max_samples`` rows, with
     ``background_size`` background rows where one is needed.
 
     Examples
