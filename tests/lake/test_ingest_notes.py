@@ -42,3 +42,33 @@ def test_nul_characters_are_removed_with_a_note(tmp_path: Path) -> None:
     data = read_source(path)
     assert data.table.column("text").to_pylist() == ["hello", "ok"]
     assert any("removed NUL characters" in n and "1 value(s)" in n for n in data.notes)
+
+
+def test_numbers_stored_as_text_are_read_as_numbers(tmp_path: Path) -> None:
+    # spreadsheet exports: a blank cell written as " " (telco's TotalCharges), "1,706" with separators
+    path = tmp_path / "a.csv"
+    path.write_text(
+        'total,amount,zip,label\n29.85," 1,706",01234,x\n ,12,02345,y\n108.15,"2,001,500",03456,z\n',
+        encoding="utf-8",
+    )
+    data = read_source(path)
+    columns = data.table.to_pydict()
+    assert columns["total"] == [29.85, None, 108.15] and columns["amount"] == [1706, 12, 2001500]
+    assert columns["zip"] == ["01234", "02345", "03456"] and columns["label"] == [
+        "x",
+        "y",
+        "z",
+    ]  # codes stay text
+    assert any("'total'" in n and "1 blank value(s) as missing" in n for n in data.notes)
+    assert any("'amount'" in n and "2 value(s) with thousands separators" in n for n in data.notes)
+    kept = read_source(path, dtypes={"total": "str"})
+    assert kept.table.column("total").to_pylist()[1].strip() == ""  # a declared type wins
+
+
+def test_telco_total_charges_is_a_number_in_quality_and_training(shared_data: Path, tmp_path: Path) -> None:
+    from mirae import Workspace
+
+    ws = Workspace(tmp_path / "ws")
+    ws.ingest(shared_data / "telco_churn" / "churn.csv", "telco")
+    column = ws.quality("telco").column("TotalCharges")
+    assert column["kind"] == "numeric" and column["nulls"] == 11

@@ -200,7 +200,7 @@ class DatabaseConnector(Connector):
             chunk_rows=o.chunk_rows,
             progress=progress,
         )
-        return tidy(_finish(data, o.dtypes, o.nrows, "row"))
+        return tidy(_finish(data, o.dtypes, o.nrows, "row"), declared=o.dtypes or ())
 
 
 class HttpConnector(Connector):
@@ -222,7 +222,8 @@ class HttpConnector(Connector):
             )
             notes = [f"{pages} page(s) fetched"]
             arrow = _files.records_table(records, label=label, notes=notes)
-            return tidy(_finish(SourceData(arrow, label, "json", notes=notes), o.dtypes, o.nrows, "record"))
+            data = _finish(SourceData(arrow, label, "json", notes=notes), o.dtypes, o.nrows, "record")
+            return tidy(data, declared=o.dtypes or ())
         with tempfile.TemporaryDirectory(prefix="mirae-ingest-") as tmp:
             folder = Path(tmp)
             path, content_type = _http.download(text, folder, timeout=o.timeout)
@@ -329,7 +330,7 @@ def _read_local(path: Path, fmt: str | None, *, label: str, folder: Path, option
         match=o.match,
         table_index=o.table_index or 0,
     )
-    return tidy(data)
+    return tidy(data, declared=o.dtypes or ())
 
 
 def _read_file(

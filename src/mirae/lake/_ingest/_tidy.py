@@ -17,11 +17,64 @@ __all__ = ["boolean_notes", "case_rename_notes", "tidy"]
 _PLAIN_BOOLEANS = {"true", "false", ""}
 
 
-def tidy(data: SourceData) -> SourceData:
-    """Rename columns that differ only in case, remove NUL characters from text; note both."""
+def tidy(data: SourceData, declared: Collection[str] = ()) -> SourceData:
+    """Rename columns that differ only in case, remove NUL characters from text, read numbers kept as
+    text (blanks, thousands separators) as numbers; note each change.
+
+    Columns in ``declared`` (types the caller gave) are left as they are.
+    """
     data.table = _case_unique(data.table, data.notes)
     data.table = _without_nul(data.table, data.notes)
+    data.table = _numbers_in_text(data.table, data.notes, set(declared))
     return data
+
+
+#: A number written with thousands separators: 1,706 or -12,345.67
+_THOUSANDS = r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$"
+#: A plain number (what a column of "numbers stored as text" holds besides blanks)
+_PLAIN = r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$"
+
+
+def _numbers_in_text(table: pa.Table, notes: list[str], declared: set[str]) -> pa.Table:
+    """Text columns that hold only numbers, blanks and thousands separators, read as numbers.
+
+    A spreadsheet export writes a blank cell as " " (telco's ``TotalCharges``) and
+    1706 as "1,706"; left as text, quality would see text and training numbers.
+    Codes with leading zeros ("01234") stay text.
+    """
+    for i, field in enumerate(table.schema):
+        if field.name in declared or not (
+            pa.types.is_string(field.type) or pa.types.is_large_string(field.type)
+        ):
+            continue
+        stripped = pc.utf8_trim_whitespace(table.column(i))
+        present = pc.and_(pc.is_valid(stripped), pc.not_equal(stripped, ""))
+        values = pc.filter(stripped, present)
+        if len(values) == 0:
+            continue
+        grouped = pc.match_substring_regex(values, _THOUSANDS)
+        plain = pc.match_substring_regex(values, _PLAIN)
+        if not pc.all(pc.or_(grouped, plain)).as_py():
+            continue
+        if pc.any(pc.match_substring_regex(values, r"^[+-]?0\d")).as_py():  # leading zeros: a code
+            continue
+        blanks = int(pc.sum(pc.and_(pc.is_valid(stripped), pc.equal(stripped, ""))).as_py() or 0)
+        commas = int(pc.sum(grouped).as_py() or 0)
+        if not blanks and not commas:
+            continue
+        text = pc.if_else(present, pc.replace_substring(stripped, ",", ""), pa.scalar(None, pa.string()))
+        integral = not pc.any(pc.match_substring_regex(values, r"[.eE]")).as_py()
+        target = pa.int64() if integral else pa.float64()
+        table = table.set_column(i, field.name, pc.cast(text, target))
+        said = []
+        if blanks:
+            said.append(f"{blanks:,} blank value(s) as missing")
+        if commas:
+            said.append(f"{commas:,} value(s) with thousands separators")
+        notes.append(
+            f"column '{field.name}' holds numbers stored as text; read as numbers ({', '.join(said)})"
+        )
+    return table
 
 
 def _case_unique(table: pa.Table, notes: list[str]) -> pa.Table:
