@@ -9,7 +9,15 @@ from datetime import datetime
 from typing import Any
 
 from rich.console import Console
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 
 from mirae.core._json import dumps
@@ -107,9 +115,11 @@ def progress_bar(enabled: bool = True) -> Iterator[RichProgress | None]:
     with Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
-        BarColumn(),
-        TextColumn("{task.percentage:>3.0f}%"),
+        BarColumn(),  # pulses while the total is unknown: never a frozen "0%"
+        MofNCompleteColumn(),  # "12/27" when the work is counted
         TimeElapsedColumn(),
+        TextColumn("eta"),
+        TimeRemainingColumn(),
         console=err_console,
         transient=True,
     ) as progress:

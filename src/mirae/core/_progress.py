@@ -3,10 +3,17 @@
 Long work takes a :class:`Progress` and calls ``start``/``advance``/``finish``.
 The CLI passes one drawn with Rich; the server passes one that a job polls;
 library callers get :class:`NullProgress`.
+
+Estimators keep scikit-learn's signatures (no ``progress=`` in ``fit``): a
+use case runs them inside :func:`reporting`, and they report counts (series
+fitted of total, candidates, trials) to :func:`current`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Protocol
 
 
@@ -34,3 +41,21 @@ class NullProgress:
 
     def finish(self) -> None:
         """Ignore the end of a task."""
+
+
+_CURRENT: ContextVar[Progress | None] = ContextVar("mirae_progress", default=None)
+
+
+def current() -> Progress:
+    """The progress receiver of the use case running now (a :class:`NullProgress` outside one)."""
+    return _CURRENT.get() or NullProgress()
+
+
+@contextmanager
+def reporting(progress: Progress) -> Iterator[Progress]:
+    """Make ``progress`` the receiver of what estimators report while the block runs."""
+    token = _CURRENT.set(progress)
+    try:
+        yield progress
+    finally:
+        _CURRENT.reset(token)

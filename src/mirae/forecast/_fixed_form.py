@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from mirae.core._progress import current as current_progress
 from mirae.forecast._pool import CHUNKS_PER_JOB, balanced_chunks, run_chunks, worth_parallel
 
 __all__ = ["fixed_form_backtest", "fixed_form_model"]
@@ -208,7 +209,14 @@ def fixed_form_backtest(
     chunks = balanced_chunks(
         items, [len(it[1]) for it in items], n_jobs * CHUNKS_PER_JOB if n_jobs > 1 else 1
     )
-    results = run_chunks(partial(_chunk, fallback=fallback, settings=settings), chunks, n_jobs)
+    report = current_progress()
+    report.start(f"backtesting {len(items):,} series over {n_windows} windows", total=len(items))
+    results = run_chunks(
+        partial(_chunk, fallback=fallback, settings=settings),
+        chunks,
+        n_jobs,
+        done=lambda k: report.advance(len(chunks[k])),
+    )
     parts = [p for r in results for p in r]
     if not parts:
         return pd.DataFrame(columns=columns)

@@ -48,11 +48,25 @@ def balanced_chunks(items: Sequence[T], sizes: Sequence[int], n_chunks: int) -> 
     return [[items[i] for i in order[k::n]] for k in range(n) if order[k::n]]
 
 
-def run_chunks(func: Callable[[T], R], chunks: Sequence[T], n_jobs: int) -> list[R]:
-    """``[func(c) for c in chunks]``, on ``n_jobs`` processes when more than one."""
+def run_chunks(
+    func: Callable[[T], R], chunks: Sequence[T], n_jobs: int, *, done: Callable[[int], None] | None = None
+) -> list[R]:
+    """``[func(c) for c in chunks]``, on ``n_jobs`` processes when more than one.
+
+    ``done(k)`` is called after each chunk with its position (for progress).
+    """
+    results: list[R] = []
     if n_jobs <= 1 or len(chunks) <= 1:
-        return [func(c) for c in chunks]
+        for k, chunk in enumerate(chunks):
+            results.append(func(chunk))
+            if done is not None:
+                done(k)
+        return results
     methods = multiprocessing.get_all_start_methods()
     context: Any = multiprocessing.get_context("fork" if "fork" in methods else None)
     with ProcessPoolExecutor(max_workers=min(n_jobs, len(chunks)), mp_context=context) as pool:
-        return list(pool.map(func, chunks))
+        for k, result in enumerate(pool.map(func, chunks)):  # in order, as they finish
+            results.append(result)
+            if done is not None:
+                done(k)
+    return results

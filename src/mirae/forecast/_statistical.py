@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from mirae.base import Tags
+from mirae.core._progress import current as current_progress
 from mirae.errors import ConfigError
 from mirae.forecast._base import Forecaster
 from mirae.forecast._data import ForecastData
@@ -287,7 +288,11 @@ class StatisticalForecaster(Forecaster):
                 hist = self.history_.loc[self.history_["unique_id"].isin(set(chunk))]
                 jobs.append((season, hist, models))
         fit = partial(_fit_engine, offset=offset, fallback=self.fallback)
-        for (season, _, _), sf in zip(jobs, run_chunks(fit, jobs, n_jobs), strict=True):
+        report = current_progress()
+        report.start(f"fitting {', '.join(self.models)} on {len(lengths):,} series", total=len(lengths))
+        sizes = [j[1]["unique_id"].nunique() for j in jobs]
+        fitted_engines = run_chunks(fit, jobs, n_jobs, done=lambda k: report.advance(sizes[k]))
+        for (season, _, _), sf in zip(jobs, fitted_engines, strict=True):
             for uid, row in zip(sf.uids, sf.fitted_, strict=True):
                 self.fitted_[str(uid)] = list(row)
                 self.season_of_[str(uid)] = season

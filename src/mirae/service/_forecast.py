@@ -173,7 +173,7 @@ def forecast(ctx: Context, spec: ForecastSpec, *, progress: Progress | None = No
     -------
     ForecastRun
     """
-    from mirae.core._progress import NullProgress
+    from mirae.core._progress import NullProgress, reporting
     from mirae.forecast import ForecastData, HierarchicalForecaster
 
     ws, table, h, into, mode = ctx.workspace, spec.table, spec.h, spec.into, spec.mode
@@ -210,7 +210,8 @@ def forecast(ctx: Context, spec: ForecastSpec, *, progress: Progress | None = No
     auto = _auto_forecaster(models, h, n_windows, holidays, events_frame, spec.n_jobs)
     model: Any = HierarchicalForecaster(base=auto, method=reconcile) if hierarchy else auto
     progress.start(f"fitting and backtesting {len(data.ids):,} series")
-    model.fit(data)
+    with reporting(progress):  # the estimators report series fitted of total
+        model.fit(data)
     progress.start("forecasting")
     forecast = model.predict(h, future=future_frame, level=list(level))
     forecast = _as_stored(forecast, ws, table, spec.time)

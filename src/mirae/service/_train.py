@@ -219,7 +219,7 @@ def train(ctx: Context, spec: TrainSpec, *, progress: Progress | None = None) ->
     >>> run.task, run.model_ref, run.rows_holdout
     ('binary', 'customers/1', 40)
     """
-    from mirae.core._progress import NullProgress
+    from mirae.core._progress import NullProgress, reporting
 
     ws = ctx.workspace
     table, target, task, seed, cv, group, time = (
@@ -262,7 +262,8 @@ def train(ctx: Context, spec: TrainSpec, *, progress: Progress | None = None) ->
     estimator.set_params(n_jobs=cpu_jobs(spec.n_jobs))
     progress.start(f"searching models for {target!r} on {len(train):,} rows")
     started = _time.perf_counter()
-    estimator.fit(train, target, groups=group)
+    with reporting(progress):  # families cross-validated, trials of the budget
+        estimator.fit(train, target, groups=group)
     fit_seconds = _time.perf_counter() - started
 
     report = None

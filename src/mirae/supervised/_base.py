@@ -20,6 +20,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from mirae.base import Estimator
 from mirae.core._json import dumps
+from mirae.core._progress import current as current_progress
 from mirae.errors import (
     ConfigError,
     MissingColumnsError,
@@ -315,6 +316,8 @@ class AutoModel(Estimator, BaseEstimator):
     ) -> list[Candidate]:
         wanted = list(self.models) if self.models else [spec.name for spec in MODEL_FAMILIES]
         candidates: list[Candidate] = []
+        report = current_progress()
+        report.start(f"cross-validating {len(wanted)} model families", total=len(wanted))
         for spec in (get_spec(name) for name in wanted):
             if spec.max_rows is not None and n_rows > spec.max_rows:
                 notices.append(
@@ -332,6 +335,8 @@ class AutoModel(Estimator, BaseEstimator):
                 notices.append(f"skipped {spec.name}: the time budget ran out during its folds.")
             except Exception as error:  # one failing family must not sink the others
                 notices.append(f"{spec.name} failed and was skipped: {type(error).__name__}: {error}")
+            finally:
+                report.advance()
         return candidates
 
     @staticmethod

@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from mirae.core._progress import current as current_progress
 from mirae.supervised._cv import Candidate, OutOfTime
 from mirae.supervised._metrics import Metric, Task
 from mirae.supervised._zoo import ModelSpec
@@ -91,7 +92,16 @@ def search(
         pruner = optuna.pruners.MedianPruner(n_startup_trials=5, n_warmup_steps=1)
         study = optuna.create_study(direction="maximize", sampler=sampler, pruner=pruner)
         if timeout is None or timeout > 0:
-            study.optimize(objective, n_trials=n_trials, timeout=timeout, catch=())
+            report = current_progress()
+            what = f"{n_trials} search trials" if n_trials else "search trials within the time budget"
+            report.start(f"searching: {what}", total=n_trials)
+            study.optimize(
+                objective,
+                n_trials=n_trials,
+                timeout=timeout,
+                catch=(),
+                callbacks=[lambda *_: report.advance()],
+            )
     finally:
         optuna.logging.set_verbosity(verbosity)
     pruned = sum(t.state == optuna.trial.TrialState.PRUNED for t in study.trials)
