@@ -183,3 +183,19 @@ def test_demo_from_the_installed_command(tmp_path: Path) -> None:
         cwd=tmp_path,
     )
     assert [s.mode for s in ws.history("retail_weekly")] == ["create", "replace"]
+
+
+def test_a_wide_table_is_shown_one_record_at_a_time(tmp_path: Path) -> None:
+    from mirae import Workspace
+
+    ws = Workspace(tmp_path / "ws")
+    wide = pd.DataFrame({f"column_{i:02d}": [i * 1.5, 1889.5] for i in range(20)})
+    ws.write("wide", wide)
+    result = runner.invoke(app, ["show", "wide", "-w", str(ws.path)], env={"COLUMNS": "80"})
+    assert result.exit_code == 0
+    assert "-[ record 1 ]" in result.output and "column_19" in result.output
+    assert "1,889.5" in result.output  # numbers keep their digits
+    narrow = runner.invoke(
+        app, ["sql", "select column_00, column_01 from wide", "-w", str(ws.path)], env={"COLUMNS": "80"}
+    )
+    assert "-[ record" not in narrow.output and "column_01" in narrow.output

@@ -63,19 +63,51 @@ def first_rows(reader: Any, limit: int) -> tuple[Any, bool]:
     return pa.Table.from_batches(batches, schema=reader.schema), more
 
 
+#: Narrowest a column may be drawn before a wide table is shown one record at a time.
+MIN_CELL = 8
+#: Longest cell text shown in the vertical view (longer text is cut with an ellipsis).
+MAX_CELL = 200
+
+
 def print_table(title: str | None, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-    """Draw a Rich table."""
+    """Draw a Rich table; a table too wide for the terminal is shown one record at a time."""
+    cells = [["" if v is None else _cell(v) for v in row] for row in rows]
+    if _too_wide(columns, cells, console.width):
+        _print_vertical(title, columns, cells)
+        return
     table = Table(title=title, show_lines=False, header_style="bold")
     for column in columns:
         table.add_column(str(column), overflow="fold")
-    for row in rows:
-        table.add_row(*["" if v is None else _cell(v) for v in row])
+    for row in cells:
+        table.add_row(*row)
     console.print(table)
+
+
+def _too_wide(columns: Sequence[str], cells: Sequence[Sequence[str]], width: int) -> bool:
+    """Whether drawing every column would squeeze some below :data:`MIN_CELL` characters."""
+    needed = [
+        min(max([len(str(c)), *(len(row[i]) for row in cells)]), MIN_CELL) for i, c in enumerate(columns)
+    ]
+    return sum(needed) + 3 * len(columns) + 1 > width
+
+
+def _print_vertical(title: str | None, columns: Sequence[str], cells: Sequence[Sequence[str]]) -> None:
+    """``column  value`` per line, a record after another (psql's expanded display)."""
+    from rich.text import Text
+
+    if title:
+        console.print(Text(title, style="bold"))
+    label = max((len(str(c)) for c in columns), default=0)
+    for k, row in enumerate(cells, start=1):
+        console.print(Text(f"-[ record {k} ]" + "-" * max(0, label - 8), style="dim"))
+        for column, value in zip(columns, row, strict=True):
+            shown = value if len(value) <= MAX_CELL else value[: MAX_CELL - 1] + "…"
+            console.print(Text(f"{str(column):<{label}}  {shown}"), soft_wrap=True)
 
 
 def _cell(value: Any) -> str:
     if isinstance(value, float):
-        return f"{value:,.4g}" if abs(value) < 1e6 else f"{value:,.0f}"
+        return f"{value:,.6g}" if abs(value) < 1e6 else f"{value:,.0f}"
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M:%S")
     return str(value)
