@@ -58,6 +58,21 @@ def test_binary_run_is_tracked_with_lineage(credit) -> None:
     assert board["chosen"].sum() == 1 and {"roc_auc_mean", "roc_auc_std"} <= set(board.columns)
 
 
+def test_the_report_says_which_model_it_describes(credit) -> None:
+    from mirae.evaluate import ClassificationReport
+
+    ws, _, run = credit
+    about = run.report.provenance
+    assert (about["model"], about["version"], about["alias"], about["run"]) == ("credit", 1, "champion", run.run_id)
+    assert about["table"] == "credit" and about["snapshot"] == ws.history("credit")[-1].snapshot_id
+    assert about["leaderboard"][0]["rank"] == 1
+    page = run.report.to_html(lang="en")
+    assert "About this model" in page and run.run_id in page and "Leaderboard" in page
+    assert "모델 정보" in run.report.to_html(lang="ko")
+    again = ClassificationReport.from_json(run.report.to_json())
+    assert again.provenance["run"] == run.run_id
+
+
 def test_model_loads_with_plain_mlflow(credit, monkeypatch: pytest.MonkeyPatch) -> None:
     ws, frame, run = credit
     X = frame.drop(columns="creditability").sample(50, random_state=1)

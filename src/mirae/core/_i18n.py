@@ -20,6 +20,16 @@ LANGS: tuple[str, ...] = ("ko", "en")
 
 #: key: (Korean, English)
 LABELS: dict[str, tuple[str, str]] = {
+    "about_model": ("모델", "Model"),
+    "about_version": ("버전", "Version"),
+    "about_alias": ("별칭", "Alias"),
+    "about_run": ("MLflow 실행", "MLflow run"),
+    "about_table": ("학습 테이블", "Training table"),
+    "about_snapshot": ("스냅샷", "Snapshot"),
+    "about_evaluation": ("평가 방식", "Evaluation"),
+    "about_metric": ("최적화 지표", "Metric optimised"),
+    "provenance": ("모델 정보", "About this model"),
+    "leaderboard": ("후보 모델 순위", "Leaderboard"),
     "accuracy": ("정확도", "Accuracy"),
     "actual": ("실제", "Actual"),
     "after": ("이후", "After"),

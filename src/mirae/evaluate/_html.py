@@ -268,6 +268,22 @@ def render_report_html(report: Any, *, lang: str = "ko") -> str:
     title_key = "classification_report" if report.kind == "classification_report" else "regression_report"
     title = label(title_key, lang) + (f" — {report.target_name}" if report.target_name else "")
     page.parts.append(f"<h1>{html.escape(title)}</h1>")
+    about = {k: v for k, v in report.provenance.items() if k != "leaderboard" and v is not None}
+    if about:
+        page.h2("provenance")
+        rows = "".join(
+            f'<tr><th class="l">{html.escape(label("about_" + k, lang))}</th><td>{html.escape(str(v))}</td></tr>'
+            for k, v in about.items()
+        )
+        page.parts.append(f"<table>{rows}</table>")
+    board = report.provenance.get("leaderboard")
+    if board:
+        page.h2("leaderboard")
+        head = "".join(f"<th>{html.escape(heading(str(c), lang))}</th>" for c in board[0])
+        body = "".join(
+            "<tr>" + "".join(f"<td>{_cell(v)}</td>" for v in row.values()) + "</tr>" for row in board
+        )
+        page.parts.append(f'<div class="scroll"><table><tr>{head}</tr>{body}</table></div>')
     page.h2("summary")
     facts: dict[str, Any] = {"n_rows": report.n}
     if report.kind == "classification_report":

@@ -52,6 +52,9 @@ class _Explained(Report):
     partial_dependence: list[dict[str, Any]] = field(default_factory=list)
     rules: TreeRules | None = None
     notes: list[str] = field(default_factory=list)
+    #: Where the model comes from (model, version, MLflow run, table and snapshot, leaderboard),
+    #: set by the use case that registered it; shown at the top of the page.
+    provenance: dict[str, Any] = field(default_factory=dict)
 
     kind: ClassVar[str] = ""
 
@@ -87,8 +90,8 @@ class _Explained(Report):
                 value = TreeRules.from_dict(value)
             elif value is not None and spec.name == "threshold":
                 value = ThresholdChoice.from_dict(value)
-            elif value is None and spec.name in ("partial_dependence", "notes", "segments"):
-                value = {} if spec.name == "segments" else []
+            elif value is None and spec.name in ("partial_dependence", "notes", "segments", "provenance"):
+                value = {} if spec.name in ("segments", "provenance") else []
             values[spec.name] = value
         for key in ("metrics",):
             if key in values:

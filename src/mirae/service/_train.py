@@ -330,6 +330,16 @@ def train(ctx: Context, spec: TrainSpec, *, progress: Progress | None = None) ->
         run.log_frame(board, "leaderboard")
         run.log_dict({"notices": notes + list(estimator.notices_)}, "notices.json")
         if report is not None:
+            top = board.head(5)[["rank", "model", f"{primary}_mean", f"{primary}_std", "chosen"]]
+            report.provenance = {
+                "model": name,
+                "run": run.run_id,
+                "table": table,
+                "snapshot": snapshot_id,
+                "evaluation": f"holdout of {len(test):,} rows" if test is not None else "cross-validation",
+                "metric": primary,
+                "leaderboard": top.to_dict("records"),
+            }
             run.log_report(report, lang=lang)
         run.log_model(
             estimator,
@@ -346,6 +356,8 @@ def train(ctx: Context, spec: TrainSpec, *, progress: Progress | None = None) ->
         progress.start(f"registering {name}")
         info = tracker.registry.register(name, run.run_id, tags=lineage, alias=spec.alias)
         version = info.version
+        if report is not None:
+            report.provenance = {"model": name, "version": version, "alias": spec.alias, **report.provenance}
     progress.finish()
     return TrainRun(
         run_id=run.run_id,
