@@ -63,7 +63,12 @@ def test_the_report_says_which_model_it_describes(credit) -> None:
 
     ws, _, run = credit
     about = run.report.provenance
-    assert (about["model"], about["version"], about["alias"], about["run"]) == ("credit", 1, "champion", run.run_id)
+    assert (about["model"], about["version"], about["alias"], about["run"]) == (
+        "credit",
+        1,
+        "champion",
+        run.run_id,
+    )
     assert about["table"] == "credit" and about["snapshot"] == ws.history("credit")[-1].snapshot_id
     assert about["leaderboard"][0]["rank"] == 1
     page = run.report.to_html(lang="en")
@@ -71,6 +76,18 @@ def test_the_report_says_which_model_it_describes(credit) -> None:
     assert "모델 정보" in run.report.to_html(lang="ko")
     again = ClassificationReport.from_json(run.report.to_json())
     assert again.provenance["run"] == run.run_id
+
+
+def test_the_positive_class_is_the_risk_named_at_training(credit) -> None:
+    ws, _, _ = credit
+    run = train_table(ws, "credit", target="creditability", model_name="risk", positive="bad", seed=0, **FAST)
+    assert run.report.pos_label == "bad"
+    evaluated = evaluate_table(ws, "risk", "credit", target="creditability", explain=False)
+    assert evaluated.report.pos_label == "bad"  # recorded on the version, used by later evaluations
+    with pytest.raises(
+        ConfigError, match=r"positive class 'risky' is not one of the target's classes \['bad', 'good'\]"
+    ):
+        train_table(ws, "credit", target="creditability", positive="risky", **FAST)
 
 
 def test_model_loads_with_plain_mlflow(credit, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -621,7 +621,9 @@ def demo(
     if result.model is not None:
         m = result.model
         typer.echo(
-            f"trained {m.name}/{m.version} (@{m.alias}): {m.metric} {m.cv_score:.3f} in cross-validation; "
+            f"trained {m.name}/{m.version} (@{m.alias}): holdout {m.metric} "
+            f"{m.holdout.get(m.metric, float('nan')):.3f} on rows the search never saw "
+            f"(cross-validation {m.cv_score:.3f}); "
             f"report: {m.report}"
         )
     if result.forecast is not None:

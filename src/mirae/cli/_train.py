@@ -59,6 +59,10 @@ def train(
     alias: AliasOpt = None,
     register: RegisterOpt = True,
     explain: ExplainOpt = True,
+    positive: Annotated[
+        str | None,
+        typer.Option(help="The class the report treats as positive (the risk predicted, e.g. bad)."),
+    ] = None,
     n_jobs: Annotated[int, typer.Option("--n-jobs", help="Threads the models may use (-1: all cores).")] = -1,
     html: Annotated[Path | None, typer.Option(help="Also write the holdout report here.")] = None,
     lang: LangOpt = "ko",
@@ -89,6 +93,7 @@ def train(
         lang=lang,
         n_jobs=n_jobs,
         explain=explain,
+        positive=positive,
     )
     ctx = open_context(workspace, tracking_uri)
     with progress_bar(enabled=not as_json) as progress:
@@ -200,6 +205,9 @@ def evaluate(
     html: Annotated[Path | None, typer.Option(help="Write the standalone HTML report here.")] = None,
     lang: LangOpt = "ko",
     explain: ExplainOpt = True,
+    positive: Annotated[
+        str | None, typer.Option(help="The class treated as positive (default: the one set at training).")
+    ] = None,
     tracking_uri: TrackingOpt = None,
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
@@ -208,7 +216,14 @@ def evaluate(
     from mirae.service import EvaluateSpec, evaluate
 
     spec = EvaluateSpec.parse(
-        model=model, table=table, target=target, segment_by=segment_by, html=html, lang=lang, explain=explain
+        model=model,
+        table=table,
+        target=target,
+        segment_by=segment_by,
+        html=html,
+        lang=lang,
+        explain=explain,
+        positive=positive,
     )
     ctx = open_context(workspace, tracking_uri)
     with progress_bar(enabled=not as_json) as progress:

@@ -40,6 +40,8 @@ DEMO_MODEL: dict[str, Any] = {
     "models": ("linear", "lightgbm"),
     "n_trials": 2,
     "cv": 3,
+    # the risk the model predicts: "bad" credit is the positive class of the report (lift, precision)
+    "positive": "bad",
 }
 
 
@@ -179,6 +181,7 @@ def _train_demo_model(
         n_trials=spec["n_trials"],
         cv=spec["cv"],
         model_name=spec["name"],
+        positive=spec["positive"],
         alias="champion",
         explain=("permutation",),
         lang=lang,

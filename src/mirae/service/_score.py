@@ -323,8 +323,13 @@ def evaluate(ctx: Context, spec: EvaluateSpec, *, progress: Progress | None = No
     progress.start(f"evaluating {info.ref} on {len(frame):,} rows")
     report: Any
     if task != "regression":
+        from mirae.service._train import positive_class
+
         y = _as_class_labels(y, model.classes_)
-        report = evaluate_classifier(model, X, y, segment_by=segment_by, explain=how, random_state=seed)
+        pos = positive_class(model.classes_, spec.positive or info.tags.get("mirae.positive"))
+        report = evaluate_classifier(
+            model, X, y, segment_by=segment_by, explain=how, random_state=seed, pos_label=pos
+        )
     else:
         report = evaluate_regressor(model, X, y, segment_by=segment_by, explain=how, random_state=seed)
     written = None

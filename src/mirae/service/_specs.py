@@ -288,6 +288,9 @@ class TrainSpec(Spec):
     alias: str | None = None
     lang: Lang = "ko"
     n_jobs: int = Field(default=-1, description="Threads the models may use (-1: all cores).")
+    positive: str | None = Field(
+        default=None, description="The class the report treats as positive (the risk predicted, e.g. bad)."
+    )
 
     @model_validator(mode="after")
     def _one_budget(self) -> TrainSpec:
@@ -309,6 +312,10 @@ class EvaluateSpec(Spec):
     lang: Lang = "ko"
     explain: bool | Names = DEFAULT_EXPLAIN
     seed: int = 0
+    positive: str | None = Field(
+        default=None,
+        description="The class the report treats as positive (default: the one set at training).",
+    )
 
 
 class PredictSpec(Spec):

@@ -255,6 +255,8 @@ def train(ctx: Context, spec: TrainSpec, *, progress: Progress | None = None) ->
         raise TargetError(msg)
     frame = frame.loc[~missing].reset_index(drop=True)
     kind = _resolve_task(frame[target], task)
+    if spec.positive is not None and kind == "classification":  # refused now, not after the search
+        positive_class(sorted(frame[target].unique(), key=str), spec.positive)
     notes = [f"dropped {int(missing.sum()):,} rows with no {target!r}."] if missing.any() else []
 
     train, test = _holdout_split(frame, target, kind, holdout, seed, group, time, notes)
@@ -269,7 +271,7 @@ def train(ctx: Context, spec: TrainSpec, *, progress: Progress | None = None) ->
     report = None
     if test is not None:
         progress.start(f"evaluating on {len(test):,} held-out rows")
-        report = _evaluate(estimator, test, target, kind, spec.segment_by, explain, seed)
+        report = _evaluate(estimator, test, target, kind, spec.segment_by, explain, seed, spec.positive)
 
     progress.start("logging the run to MLflow")
     name = spec.model_name or table
@@ -282,6 +284,8 @@ def train(ctx: Context, spec: TrainSpec, *, progress: Progress | None = None) ->
         "mirae.evaluation": "holdout" if report is not None else "cv-only",
     }
     classes = getattr(estimator, "classes_", None)
+    if classes is not None and spec.positive is not None:
+        lineage["mirae.positive"] = str(positive_class(classes, spec.positive))
     if classes is not None:
         lineage["mirae.classes"] = json.dumps([_plain(c) for c in classes], ensure_ascii=False)
     board = estimator.leaderboard_
@@ -490,6 +494,7 @@ def _evaluate(
     segment_by: str | Sequence[str] | None,
     explain: bool | Sequence[str],
     seed: int,
+    positive: str | None = None,
 ) -> Any:
     from mirae.evaluate import evaluate_classifier, evaluate_regressor
 
@@ -497,8 +502,22 @@ def _evaluate(
     y = rows[target]
     how = explain if isinstance(explain, bool) else list(explain)
     if kind == "classification":
-        return evaluate_classifier(model, X, y, segment_by=segment_by, explain=how, random_state=seed)
+        pos = positive_class(model.classes_, positive)
+        return evaluate_classifier(
+            model, X, y, segment_by=segment_by, explain=how, random_state=seed, pos_label=pos
+        )
     return evaluate_regressor(model, X, y, segment_by=segment_by, explain=how, random_state=seed)
+
+
+def positive_class(classes: Any, positive: str | None) -> Any:
+    """The class named ``positive`` (given as text, matched by its text), or None for the default."""
+    if positive is None:
+        return None
+    for value in list(classes):
+        if str(value) == str(positive):
+            return value.item() if hasattr(value, "item") else value
+    msg = f"positive class {positive!r} is not one of the target's classes {[str(c) for c in classes]}."
+    raise ConfigError(msg)
 
 
 def _finite(metrics: dict[str, Any]) -> dict[str, float]:
