@@ -122,3 +122,17 @@ def test_reports_render_inline_in_jupyter(tmp_path: Path) -> None:
     ws.write("t", pd.DataFrame({"매출": [1.0, 2.0, 4.0]}))
     shown = ws.quality("t")._repr_html_()
     assert shown.startswith("<iframe srcdoc=") and "매출" in shown and "<script" not in shown  # escaped page
+
+
+def test_every_message_has_the_same_parameters_in_both_languages() -> None:
+    from string import Formatter
+
+    from mirae.core._i18n import MESSAGES, message
+
+    for key, (ko, en) in MESSAGES.items():
+        fields_ko = {f for _, f, _, _ in Formatter().parse(ko) if f}
+        fields_en = {f for _, f, _, _ in Formatter().parse(en) if f}
+        assert fields_ko == fields_en, key
+    with pytest.raises(KeyError, match="no message 'nope'"):
+        message("nope", "ko")
+    assert message("want_between", "ko", low=1, high=5) == "1~5 사이"

@@ -148,7 +148,28 @@ def test_check_results_are_json_ready(orders: Any) -> None:
         "status": "fail",
         "observed": 2,
         "message": item["message"],
+        "message_ko": item["message_ko"],
     }
+    assert (
+        "outside between 0 and 10" in item["message"] and "0~10 사이 범위를 벗어납니다" in item["message_ko"]
+    )
+
+
+def test_the_korean_report_has_no_english_check_texts(orders: Any) -> None:
+    checks = [
+        Check(column="qty", rule="between", threshold=[0, 10]),
+        Check(rule="no_duplicate_rows", severity="warn"),
+        Check(column="*", rule="max_null_ratio", threshold=0.5),
+        Check(column="nope", rule="max_null_ratio", threshold=0.1),
+    ]
+    report = quality(orders, "orders", checks=checks)
+    from html import escape
+
+    korean, english = report.to_html(lang="ko"), report.to_html(lang="en")
+    for result in report.checks:
+        assert escape(result.text("ko")) in korean and escape(result.message) in english
+        assert escape(result.message) not in korean
+    assert "결측이 50%를 넘는 열이 없습니다." in korean
 
 
 def test_missing_column_and_wrong_kind_fail_as_results(orders: Any) -> None:

@@ -209,6 +209,122 @@ LABELS: dict[str, tuple[str, str]] = {
 }
 
 
+#: Sentences with parameters, key: (Korean, English) str.format templates. A parameter given as
+#: ``(key, {params})`` is itself a message, rendered in the same language.
+MESSAGES: dict[str, tuple[str, str]] = {
+    "row_count_min": (
+        "{rows:,}행; 최소 {threshold:,}행이어야 합니다.",
+        "{rows:,} rows; at least {threshold:,} expected.",
+    ),
+    "row_count_max": (
+        "{rows:,}행; 최대 {threshold:,}행이어야 합니다.",
+        "{rows:,} rows; at most {threshold:,} expected.",
+    ),
+    "duplicates_found": ("중복 행 {dup:,}개.", "{dup:,} duplicate rows."),
+    "duplicates_none": ("중복 행이 없습니다.", "no duplicate rows."),
+    "shift_columns": (
+        "평균이 {threshold} 표준편차보다 크게 이동한 열: {detail}.",
+        "means shifted more than {threshold} sd: {detail}.",
+    ),
+    "shift_none": ("한도를 넘게 평균이 이동한 열이 없습니다.", "no mean shifted beyond the limit."),
+    "null_columns": ("결측이 {pct}를 넘는 열: {columns}.", "columns with more than {pct} nulls: {columns}."),
+    "null_columns_none": ("결측이 {pct}를 넘는 열이 없습니다.", "no columns with more than {pct} nulls."),
+    "constant_columns": ("상수 열: {columns}.", "constant columns: {columns}."),
+    "constant_columns_none": ("상수 열이 없습니다.", "no constant columns."),
+    "id_columns": ("ID형 열(행마다 고유): {columns}.", "ID-like columns (unique per row): {columns}."),
+    "id_columns_none": ("ID형 열(행마다 고유)이 없습니다.", "no ID-like columns (unique per row)."),
+    "missing_column": (
+        "열 '{column}'이(가) 테이블에 없습니다 (열: {known}).",
+        "column '{column}' is not in the table (columns: {known}).",
+    ),
+    "null_ratio": (
+        "'{name}'의 결측 비율은 {ratio}입니다; 최대 {limit}까지 허용됩니다.",
+        "'{name}' is {ratio} null; at most {limit} allowed.",
+    ),
+    "distinct": ("'{name}'의 고유값은 {distinct}개입니다.", "'{name}' has {distinct} distinct value(s)."),
+    "id_like": ("'{name}'은(는) 행마다 고유한 값입니다.", "'{name}' is unique per row."),
+    "not_id_like": ("'{name}'은(는) ID형이 아닙니다.", "'{name}' is not ID-like."),
+    "no_shift": (
+        "'{name}'은(는) 비교할 평균 이동이 없습니다 (두 스냅샷 모두 수치형이 아니거나, 이전에 상수였습니다).",
+        "'{name}' has no mean shift to compare (not numeric in both snapshots, or constant before).",
+    ),
+    "shift": (
+        "'{name}'의 평균이 {shift:+.3f} 표준편차 이동했습니다; 최대 {threshold}까지 허용됩니다.",
+        "the mean of '{name}' moved {shift:+.3f} sd; at most {threshold} allowed.",
+    ),
+    "needs_numeric": (
+        "규칙 '{rule}'은(는) 수치형이나 날짜 열에 씁니다; '{name}'은(는) {type}입니다.",
+        "rule '{rule}' needs a numeric or date column; '{name}' is {type}.",
+    ),
+    "bound_kind": (
+        "'{name}'은(는) {type}인데 기준값 {bound!r}은(는) 그 종류가 아닙니다.",
+        "'{name}' is {type} but the threshold {bound!r} is not of that kind.",
+    ),
+    "repeated": (
+        "'{name}'에 중복된 값이 {repeated:,}개 있습니다.",
+        "'{name}' has {repeated:,} repeated non-null value(s).",
+    ),
+    "unique": ("'{name}'은(는) 고유합니다.", "'{name}' is unique."),
+    "want_min": ("{low} 이상", ">= {low}"),
+    "want_max": ("{high} 이하", "<= {high}"),
+    "want_between": ("{low}~{high} 사이", "between {low} and {high}"),
+    "range_bad": (
+        "'{name}'의 값 {bad:,}개가 {want} 범위를 벗어납니다 (예: {example}).",
+        "{bad:,} value(s) of '{name}' outside {want} (e.g. {example}).",
+    ),
+    "range_ok": ("'{name}'의 모든 값이 {want}입니다.", "all values of '{name}' are {want}."),
+    "allowed_bad": (
+        "'{name}'의 값 {bad:,}개가 허용 목록에 없습니다 (예: {example!r}).",
+        "{bad:,} value(s) of '{name}' not in the allowed list (e.g. {example!r}).",
+    ),
+    "allowed_ok": ("'{name}'의 모든 값이 허용 목록에 있습니다.", "all values of '{name}' are allowed."),
+    "regex_bad": (
+        "'{name}'의 값 {bad:,}개가 패턴 {pattern!r}과 맞지 않습니다 (예: {example!r}).",
+        "{bad:,} value(s) of '{name}' do not match {pattern!r} (e.g. {example!r}).",
+    ),
+    "regex_ok": ("'{name}'의 모든 값이 패턴과 맞습니다.", "all values of '{name}' match the pattern."),
+    "dtype": (
+        "'{name}'은(는) {type}입니다; {expected}이어야 합니다.",
+        "'{name}' is {type}; {expected} expected.",
+    ),
+}
+
+
+def _filled(value: object, lang: str) -> object:
+    """A parameter as shown: a nested ``(key, params)`` message rendered in ``lang``, else itself."""
+    if not _is_message(value):
+        return value
+    key, params = cast(tuple[str, dict[str, object]], value)
+    return message(key, lang, **params)
+
+
+def message(key: str, lang: str, **params: object) -> str:
+    """The sentence ``key`` in ``lang`` with ``params`` filled in; an unknown key raises KeyError.
+
+    Examples
+    --------
+    >>> message("row_count_min", "ko", rows=12, threshold=1000)
+    '12행; 최소 1,000행이어야 합니다.'
+    >>> message("range_ok", "en", name="qty", want=("want_min", {"low": 0}))
+    "all values of 'qty' are >= 0."
+    """
+    pair = MESSAGES.get(key)
+    if pair is None:
+        msg = f"no message {key!r} in mirae's catalogue (mirae.core._i18n.MESSAGES): add its Korean and English text."
+        raise KeyError(msg)
+    filled = {name: _filled(value, lang) for name, value in params.items()}
+    return (pair[0] if check_lang(lang) == "ko" else pair[1]).format(**filled)
+
+
+def _is_message(value: object) -> bool:
+    return (
+        isinstance(value, tuple)
+        and len(value) == 2
+        and isinstance(value[0], str)
+        and isinstance(value[1], dict)
+    )
+
+
 def check_lang(lang: str) -> Lang:
     """Return ``lang`` when it is a supported language, else raise ConfigError.
 

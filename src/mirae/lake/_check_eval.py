@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from mirae.core._i18n import message
 from mirae.errors import QualityCheckError
 from mirae.lake._checks import Check, CheckResult, Status
 from mirae.lake._sql import ColumnType, aggregate, literal, quote
@@ -53,9 +54,7 @@ def evaluate_checks(checks: list[Check], ctx: CheckContext) -> list[CheckResult]
             results[k] = _star_rule(check, ctx)
         elif check.column not in by_name:
             known = ", ".join(by_name) or "none"
-            results[k] = _result(
-                check, False, None, f"column '{check.column}' is not in the table (columns: {known})."
-            )
+            results[k] = _result(check, False, None, "missing_column", column=check.column, known=known)
         else:
             col, rec = by_name[check.column]
             answer = _column_rule(check, col, rec, ctx)
@@ -72,21 +71,25 @@ def evaluate_checks(checks: list[Check], ctx: CheckContext) -> list[CheckResult]
     return [results[k] for k in range(len(checks))]
 
 
-def _result(check: Check, ok: bool, observed: Any, message: str) -> CheckResult:
+def _result(check: Check, ok: bool, observed: Any, code: str, **params: Any) -> CheckResult:
+    """The outcome, its sentence given by key and parameters (mirae.core._i18n.MESSAGES)."""
     status: Status = "pass" if ok else check.severity
-    return CheckResult(check=check, status=status, observed=observed, message=message)
+    english = message(code, "en", **params)
+    return CheckResult(
+        check=check, status=status, observed=observed, message=english, code=code, params=params
+    )
 
 
 def _table_rule(check: Check, ctx: CheckContext) -> CheckResult:
     rows = ctx.rows
     if check.rule == "row_count_min":
         ok = rows >= check.threshold
-        return _result(check, ok, rows, f"{rows:,} rows; at least {check.threshold:,} expected.")
+        return _result(check, ok, rows, "row_count_min", rows=rows, threshold=check.threshold)
     if check.rule == "row_count_max":
         ok = rows <= check.threshold
-        return _result(check, ok, rows, f"{rows:,} rows; at most {check.threshold:,} expected.")
+        return _result(check, ok, rows, "row_count_max", rows=rows, threshold=check.threshold)
     dup = ctx.duplicate_rows
-    return _result(check, dup == 0, dup, f"{dup:,} duplicate rows." if dup else "no duplicate rows.")
+    return _result(check, dup == 0, dup, "duplicates_found" if dup else "duplicates_none", dup=dup)
 
 
 def _star_rule(check: Check, ctx: CheckContext) -> CheckResult:
@@ -97,19 +100,15 @@ def _star_rule(check: Check, ctx: CheckContext) -> CheckResult:
         }
         bad = {name: s for name, s in shifts.items() if abs(s) > check.threshold}
         detail = ", ".join(f"{n} ({s:+.2f} sd)" for n, s in bad.items())
-        message = (
-            f"means shifted more than {check.threshold} sd: {detail}."
-            if bad
-            else "no mean shifted beyond the limit."
-        )
-        return _result(check, not bad, sorted(bad), message)
+        code = "shift_columns" if bad else "shift_none"
+        return _result(check, not bad, sorted(bad), code, threshold=check.threshold, detail=detail)
     offending = [rec["name"] for rec in ctx.records if not _column_ok(check, rec)]
-    if check.rule == "max_null_ratio":
-        what = f"columns with more than {_pct(check.threshold)} nulls"
-    else:
-        what = "constant columns" if check.rule == "not_constant" else "ID-like columns (unique per row)"
-    message = f"{what}: {', '.join(offending)}." if offending else f"no {what}."
-    return _result(check, not offending, offending, message)
+    what = {"max_null_ratio": "null_columns", "not_constant": "constant_columns"}.get(
+        check.rule, "id_columns"
+    )
+    code = what if offending else f"{what}_none"
+    pct = _pct(check.threshold) if check.rule == "max_null_ratio" else ""
+    return _result(check, not offending, offending, code, pct=pct, columns=", ".join(offending))
 
 
 def _column_ok(check: Check, rec: dict[str, Any]) -> bool:
@@ -136,33 +135,32 @@ def _column_rule(
             check,
             ratio <= check.threshold,
             ratio,
-            f"'{name}' is {_pct(ratio)} null; at most {_pct(check.threshold)} allowed.",
+            "null_ratio",
+            name=name,
+            ratio=_pct(ratio),
+            limit=_pct(check.threshold),
         )
     if rule == "not_constant":
         ok = _column_ok(check, rec)
-        return _result(check, ok, rec["distinct"], f"'{name}' has {rec['distinct']} distinct value(s).")
+        return _result(check, ok, rec["distinct"], "distinct", name=name, distinct=rec["distinct"])
     if rule == "not_id_like":
         ok = _column_ok(check, rec)
-        return _result(
-            check, ok, ok is False, f"'{name}' is unique per row." if not ok else f"'{name}' is not ID-like."
-        )
+        return _result(check, ok, ok is False, "not_id_like" if ok else "id_like", name=name)
     if rule == "dtype":
         return _dtype_result(check, col)
     if rule == "max_mean_shift":
         assert ctx.drift is not None
         shift = next((s["mean_shift_std"] for s in ctx.drift["columns"] if s["name"] == name), None)
         if shift is None:
-            return _result(
-                check,
-                False,
-                None,
-                f"'{name}' has no mean shift to compare (not numeric in both snapshots, or constant before).",
-            )
+            return _result(check, False, None, "no_shift", name=name)
         return _result(
             check,
             abs(shift) <= check.threshold,
             shift,
-            f"the mean of '{name}' moved {shift:+.3f} sd; at most {check.threshold} allowed.",
+            "shift",
+            name=name,
+            shift=shift,
+            threshold=check.threshold,
         )
     if rule == "unique":
         if rec["distinct_exact"]:
@@ -170,19 +168,12 @@ def _column_rule(
         return {"distinct": f"count(DISTINCT {q})"}
     if rule in ("min", "max", "between"):
         if col.kind not in ("numeric", "datetime"):
-            return _result(
-                check, False, None, f"rule '{rule}' needs a numeric or date column; '{name}' is {col.type}."
-            )
+            return _result(check, False, None, "needs_numeric", rule=rule, name=name, type=col.type)
         low, high = _bounds(check)
         for bound in (low, high):
             numeric_bound = isinstance(bound, int | float) and not isinstance(bound, bool)
             if bound is not None and numeric_bound != (col.kind == "numeric"):
-                return _result(
-                    check,
-                    False,
-                    None,
-                    f"'{name}' is {col.type} but the threshold {bound!r} is not of that kind.",
-                )
+                return _result(check, False, None, "bound_kind", name=name, type=col.type, bound=bound)
         cond = " OR ".join(
             f"{q} {op} {_typed(bound, col)}" for op, bound in (("<", low), (">", high)) if bound is not None
         )
@@ -239,12 +230,8 @@ def _check_duckdb_regex(check: Check, ctx: CheckContext) -> None:
 
 def _unique_result(check: Check, rec: dict[str, Any], distinct: int) -> CheckResult:
     repeated = rec["count"] - distinct
-    message = (
-        f"'{rec['name']}' has {repeated:,} repeated non-null value(s)."
-        if repeated
-        else f"'{rec['name']}' is unique."
-    )
-    return _result(check, repeated == 0, repeated, message)
+    code = "repeated" if repeated else "unique"
+    return _result(check, repeated == 0, repeated, code, name=rec["name"], repeated=repeated)
 
 
 def _counted_result(
@@ -255,31 +242,17 @@ def _counted_result(
     bad = int(values["bad"] or 0)
     example = values.get("example")
     name = col.name
+    params: dict[str, Any] = {"name": name, "bad": bad, "example": example}
     if check.rule in ("min", "max", "between"):
-        if check.rule == "min":
-            want = f">= {check.threshold}"
-        elif check.rule == "max":
-            want = f"<= {check.threshold}"
-        else:
-            want = f"between {check.threshold[0]} and {check.threshold[1]}"
-        message = (
-            f"{bad:,} value(s) of '{name}' outside {want} (e.g. {example})."
-            if bad
-            else f"all values of '{name}' are {want}."
-        )
+        low, high = _bounds(check)
+        params["want"] = (f"want_{check.rule}", {"low": low, "high": high})
+        code = "range_bad" if bad else "range_ok"
     elif check.rule == "allowed_values":
-        message = (
-            f"{bad:,} value(s) of '{name}' not in the allowed list (e.g. {example!r})."
-            if bad
-            else f"all values of '{name}' are allowed."
-        )
+        code = "allowed_bad" if bad else "allowed_ok"
     else:
-        message = (
-            f"{bad:,} value(s) of '{name}' do not match {check.threshold!r} (e.g. {example!r})."
-            if bad
-            else f"all values of '{name}' match the pattern."
-        )
-    return _result(check, bad == 0, bad, message)
+        params["pattern"] = check.threshold
+        code = "regex_bad" if bad else "regex_ok"
+    return _result(check, bad == 0, bad, code, **params)
 
 
 def _dtype_result(check: Check, col: ColumnType) -> CheckResult:
@@ -297,4 +270,4 @@ def _dtype_result(check: Check, col: ColumnType) -> CheckResult:
         "string": col.kind == "string",
     }
     ok = kinds[want] if want in kinds else type_lower == want
-    return _result(check, ok, col.type, f"'{col.name}' is {col.type}; {check.threshold} expected.")
+    return _result(check, ok, col.type, "dtype", name=col.name, type=col.type, expected=check.threshold)

@@ -208,13 +208,23 @@ class CheckResult(Result):
     observed : Any
         What was measured (a ratio, a count, a list of columns, ...).
     message : str
-        One sentence for people.
+        One sentence for people (English; :meth:`text` gives it in Korean too).
+    code, params : str, dict
+        The sentence's key in mirae's catalogue and its parameters.
     """
 
     check: Check
     status: Status
     observed: Any
     message: str
+    code: str = ""
+    params: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def text(self, lang: str = "en") -> str:
+        """The sentence in ``lang`` (``ko`` or ``en``)."""
+        from mirae.core._i18n import message
+
+        return message(self.code, lang, **self.params) if self.code else self.message
 
     @property
     def passed(self) -> bool:
@@ -228,6 +238,7 @@ class CheckResult(Result):
             "status": self.status,
             "observed": to_jsonable(self.observed),
             "message": self.message,
+            "message_ko": self.text("ko"),
         }
 
 

@@ -171,7 +171,7 @@ class _Page:
             shown = ", ".join(map(str, observed)) if isinstance(observed, list) else _fmt(observed)
             rows.append(
                 f"<tr><td>{self.badge(result.status)}</td><td>{_e(item['name'])}</td><td>{_e(item['severity'])}</td>"
-                f"<td>{_e(_fmt(item['threshold']))}</td><td>{_e(shown)}</td><td>{_e(item['message'])}</td></tr>"
+                f"<td>{_e(_fmt(item['threshold']))}</td><td>{_e(shown)}</td><td>{_e(result.text(self.lang))}</td></tr>"
             )
         body = "".join(rows) or f'<tr><td colspan="6">{self.t("none")}</td></tr>'
         self.parts.append(f'<div class="scroll"><table><tr>{head}</tr>{body}</table></div></section>')
