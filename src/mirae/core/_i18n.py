@@ -20,6 +20,10 @@ LANGS: tuple[str, ...] = ("ko", "en")
 
 #: key: (Korean, English)
 LABELS: dict[str, tuple[str, str]] = {
+    "cumulative_n": ("누적 행 수", "Cumulative rows"),
+    "cumulative_positive": ("누적 양성 수", "Cumulative positives"),
+    "min_score": ("최소 점수", "Lowest score"),
+    "max_score": ("최대 점수", "Highest score"),
     "about_model": ("모델", "Model"),
     "about_version": ("버전", "Version"),
     "about_alias": ("별칭", "Alias"),
@@ -189,7 +193,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "status_warn": ("경고", "Warning"),
     "std": ("표준편차", "Std"),
     "summary": ("요약", "Summary"),
-    "support": ("지원 수", "Support"),
+    "support": ("표본 수", "Support"),
     "surrogate_note": (
         "모델이 의사결정나무가 아니므로 모델의 예측에 맞춘 대리 나무의 규칙입니다.",
         "The model is not a decision tree: these rules come from a surrogate tree fit to its predictions.",
