@@ -194,3 +194,25 @@ def test_import_is_cheap() -> None:
     code = "import sys, mirae.evaluate; print(sorted(m for m in ('sklearn', 'shap', 'plotly') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_explanations_past_the_deadline_are_skipped_and_said() -> None:
+    import time
+
+    import pandas as pd
+    from sklearn.linear_model import LogisticRegression
+
+    from mirae.evaluate import evaluate_classifier
+
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"a": rng.normal(size=120), "b": rng.normal(size=120)})
+    y = pd.Series((X["a"] + rng.normal(size=120) > 0).astype(int))
+    model = LogisticRegression().fit(X, y)
+    late = evaluate_classifier(model, X, y, deadline=time.perf_counter() - 1)
+    assert late.permutation_importance is None and late.shap_importance is None and late.rules is None
+    assert {"permutation skipped: the time budget ran out.", "shap skipped: the time budget ran out."} <= set(
+        late.notes
+    )
+    assert late.metrics["roc_auc"] > 0.6  # the metrics are always there
+    on_time = evaluate_classifier(model, X, y, explain=["permutation"], deadline=time.perf_counter() + 600)
+    assert on_time.permutation_importance is not None

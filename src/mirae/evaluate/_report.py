@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar
@@ -353,22 +354,23 @@ def _add_explanations(
     rules_depth: int,
     max_samples: int,
     random_state: int,
+    deadline: float | None = None,
 ) -> None:
-    if "permutation" in chosen:
+    def due(name: str) -> bool:
+        """Whether explanation ``name`` is asked for and fits the time left (else say it was skipped)."""
+        if name not in chosen:
+            return False
+        if deadline is not None and time.perf_counter() > deadline:
+            report.notes.append(f"{name.replace('_', ' ')} skipped: the time budget ran out.")
+            return False
+        return True
+
+    if due("permutation"):
         # 3 repeats on at most 1,000 rows: the ranking is stable and a report answers in seconds
         report.permutation_importance = permutation_importance(
             model, X, y, n_repeats=3, max_samples=min(max_samples, 1000), random_state=random_state
         )
-    if "shap" in chosen:
-        shap = shap_values_by_column(
-            model, X, max_samples=min(max_samples, 300), background_size=20, random_state=random_state
-        )
-        report.shap_explainer = shap.explainer
-        report.shap_importance = importance_table(shap.values)
-        report.notes.append(f"SHAP ({shap.explainer} explainer) on {len(shap.values)} sampled rows.")
-        if shap.note:
-            report.notes.append(shap.note)
-    if "partial_dependence" in chosen and top_features > 0 and isinstance(X, pd.DataFrame):
+    if top_features > 0 and isinstance(X, pd.DataFrame) and due("partial_dependence"):
         ranking = (
             report.permutation_importance
             if report.permutation_importance is not None
@@ -378,7 +380,7 @@ def _add_explanations(
         report.partial_dependence = partial_dependence_curves(
             model, X, [str(n) for n in names], max_samples=min(max_samples, 1000), random_state=random_state
         )
-    if "rules" in chosen:
+    if due("rules"):
         report.rules = tree_rules(
             model, X, y, target_class=target_class, max_depth=rules_depth, random_state=random_state
         )
@@ -386,6 +388,16 @@ def _add_explanations(
             report.notes.append(
                 f"IF-THEN rules come from a surrogate tree with fidelity {report.rules.fidelity:.1%}."
             )
+
+    if due("shap"):
+        shap = shap_values_by_column(
+            model, X, max_samples=min(max_samples, 300), background_size=20, random_state=random_state
+        )
+        report.shap_explainer = shap.explainer
+        report.shap_importance = importance_table(shap.values)
+        report.notes.append(f"SHAP ({shap.explainer} explainer) on {len(shap.values)} sampled rows.")
+        if shap.note:
+            report.notes.append(shap.note)
 
 
 def evaluate_classifier(
@@ -401,6 +413,7 @@ def evaluate_classifier(
     rules_depth: int = 3,
     max_samples: int = 2000,
     n_groups: int = 10,
+    deadline: float | None = None,
     bins: int = 5,
     random_state: int = 0,
 ) -> ClassificationReport:
@@ -428,6 +441,10 @@ def evaluate_classifier(
         Depth of the surrogate tree (the model's own tree is used as is).
     max_samples : int
         Bound on the rows the explanations use (seeded sample).
+    deadline : float, optional
+        A ``time.perf_counter()`` value: explanations not started by then are
+        skipped, each with a note; they run cheapest first (permutation
+        importance, partial dependence, rules, SHAP last).
 
     Examples
     --------
@@ -470,6 +487,7 @@ def evaluate_classifier(
         rules_depth=rules_depth,
         max_samples=max_samples,
         random_state=random_state,
+        deadline=deadline,
     )
     return report
 
@@ -486,6 +504,7 @@ def evaluate_regressor(
     max_samples: int = 2000,
     bins: int = 5,
     random_state: int = 0,
+    deadline: float | None = None,
 ) -> RegressionReport:
     """Evaluate a fitted regressor on ``X``, ``y``; parameters as :func:`evaluate_classifier`.
 
@@ -519,5 +538,6 @@ def evaluate_regressor(
         rules_depth=rules_depth,
         max_samples=max_samples,
         random_state=random_state,
+        deadline=deadline,
     )
     return report

@@ -40,6 +40,10 @@ __all__ = ["TrainRun", "train_table"]
 Task = Literal["auto", "classification", "regression"]
 #: A numeric target with more distinct values than this is treated as a regression target.
 MAX_CLASSES = 20
+#: Share of ``time_budget`` (after reading the table) for the model search and refit.
+FIT_SHARE = 0.75
+#: Point of the budget by which the holdout report's explanations must have started.
+REPORT_SHARE = 0.9
 #: Fewer held-out rows than this give no useful report; the holdout is then skipped.
 MIN_HOLDOUT_ROWS = 20
 
@@ -233,6 +237,7 @@ def train(ctx: Context, spec: TrainSpec, *, progress: Progress | None = None) ->
     )
     metric, models, holdout, explain, lang = spec.metric, spec.models, spec.holdout, spec.explain, spec.lang
     progress = progress or NullProgress()
+    started = _time.perf_counter()
     progress.start("opening the tracking store")
     tracker = ctx.tracker().open()  # fails now, not after the search
     progress.start(f"reading {table}")
@@ -260,18 +265,26 @@ def train(ctx: Context, spec: TrainSpec, *, progress: Progress | None = None) ->
     notes = [f"dropped {int(missing.sum()):,} rows with no {target!r}."] if missing.any() else []
 
     train, test = _holdout_split(frame, target, kind, holdout, seed, group, time, notes)
-    estimator = _estimator(kind, metric, models, cv, group, time, spec.time_budget, spec.n_trials, seed)
+    # --time-budget bounds the whole command: the model search and refit get FIT_SHARE of what is
+    # left after reading, the holdout report what remains up to REPORT_SHARE; logging takes the rest
+    fit_budget = None
+    if spec.time_budget is not None:
+        fit_budget = max(1.0, FIT_SHARE * (spec.time_budget - (_time.perf_counter() - started)))
+    estimator = _estimator(kind, metric, models, cv, group, time, fit_budget, spec.n_trials, seed)
     estimator.set_params(n_jobs=cpu_jobs(spec.n_jobs))
     progress.start(f"searching models for {target!r} on {len(train):,} rows")
-    started = _time.perf_counter()
+    fit_started = _time.perf_counter()
     with reporting(progress):  # families cross-validated, trials of the budget
         estimator.fit(train, target, groups=group)
-    fit_seconds = _time.perf_counter() - started
+    fit_seconds = _time.perf_counter() - fit_started
 
     report = None
     if test is not None:
         progress.start(f"evaluating on {len(test):,} held-out rows")
-        report = _evaluate(estimator, test, target, kind, spec.segment_by, explain, seed, spec.positive)
+        deadline = None if spec.time_budget is None else started + REPORT_SHARE * spec.time_budget
+        report = _evaluate(
+            estimator, test, target, kind, spec.segment_by, explain, seed, spec.positive, deadline
+        )
 
     progress.start("logging the run to MLflow")
     name = spec.model_name or table
@@ -495,6 +508,7 @@ def _evaluate(
     explain: bool | Sequence[str],
     seed: int,
     positive: str | None = None,
+    deadline: float | None = None,
 ) -> Any:
     from mirae.evaluate import evaluate_classifier, evaluate_regressor
 
@@ -504,9 +518,18 @@ def _evaluate(
     if kind == "classification":
         pos = positive_class(model.classes_, positive)
         return evaluate_classifier(
-            model, X, y, segment_by=segment_by, explain=how, random_state=seed, pos_label=pos
+            model,
+            X,
+            y,
+            segment_by=segment_by,
+            explain=how,
+            random_state=seed,
+            pos_label=pos,
+            deadline=deadline,
         )
-    return evaluate_regressor(model, X, y, segment_by=segment_by, explain=how, random_state=seed)
+    return evaluate_regressor(
+        model, X, y, segment_by=segment_by, explain=how, random_state=seed, deadline=deadline
+    )
 
 
 def positive_class(classes: Any, positive: str | None) -> Any:
