@@ -318,3 +318,29 @@ def test_names_that_differ_only_in_case_are_refused(workspace: Workspace) -> Non
     assert workspace.sql('select count(*) as n from "sales"').to_pylist() == [{"n": 2}]
     workspace.write("Sales", _sales(1), mode="append")  # the table's own name still writes
     assert workspace.count("Sales") == 3
+
+
+def test_listing_tables_and_history_reads_no_data_library(tmp_path: Path) -> None:
+    # mirae tables / history answer from the catalog file and the metadata JSON: no Iceberg,
+    # Arrow or pandas import on their path, so they answer in well under half a second
+    import subprocess
+    import sys
+
+    import pandas as pd
+
+    from mirae import Workspace
+
+    ws = Workspace(tmp_path / "ws")
+    ws.write("sales", pd.DataFrame({"qty": [1, 2]}))
+    ws.write("sales", pd.DataFrame({"qty": [3]}), mode="append")
+    code = (
+        "import sys; from mirae.lake import Workspace; ws = Workspace(sys.argv[1]); "
+        "t = ws.tables()[0]; h = ws.history('sales'); "
+        "print(t.name, t.rows, t.snapshots, len(h), h[-1].mode, ws.current_snapshot_id('sales') == h[-1].snapshot_id); "
+        "print(','.join(m for m in ('pyiceberg', 'pyarrow', 'pandas', 'duckdb') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(ws.path)], capture_output=True, text=True, check=True
+    )
+    listed, heavy = out.stdout.splitlines()
+    assert listed == "sales 3 2 2 append True" and heavy == ""

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mirae.errors import WorkspaceError
-from mirae.lake._arrow import plain_schema
 from mirae.lake._locations import ROOT_PROPERTY, resolve
 
 if TYPE_CHECKING:
@@ -28,6 +27,8 @@ def register_view(
 
     snap = table.snapshot_by_id(snapshot) if snapshot is not None else table.current_snapshot()
     schema = _schema_at(table, snap.snapshot_id if snap else None)
+    from mirae.lake._arrow import plain_schema
+
     arrow = plain_schema(schema.as_arrow())
     root = Path(table.io.properties[ROOT_PROPERTY])
     files = [str(resolve(f.file_path, root)) for f in data_files(table, snap)]

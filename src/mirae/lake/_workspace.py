@@ -19,7 +19,6 @@ from mirae.errors import (
     TableNotFoundError,
     WorkspaceError,
 )
-from mirae.lake._arrow import align_to_schema, normalize_for_iceberg, plain_schema, to_arrow
 from mirae.lake._atomic import atomic_write
 from mirae.lake._catalog import (
     NAMESPACE,
@@ -116,25 +115,28 @@ class Workspace:
     # -- listing -----------------------------------------------------------------
     def table_names(self) -> list[str]:
         """Return the names of all tables, sorted."""
-        return sorted(ident[-1] for ident in self.catalog.list_tables(NAMESPACE))
+        from mirae.lake._listing import table_locations
+
+        return sorted(table_locations(self.path))
 
     def tables(self) -> list[TableInfo]:
         """List tables with row count, column count, snapshots and last update."""
-        infos = []
-        for name in self.table_names():
-            table = self._load(name)
-            snap = table.current_snapshot()
-            infos.append(
-                TableInfo(
-                    name=name,
-                    rows=_total_rows(snap),
-                    columns=len(table.schema().fields),
-                    snapshots=len(table.metadata.snapshots),
-                    updated_at=_utc(snap.timestamp_ms) if snap else None,
-                    column_names=tuple(f.name for f in table.schema().fields),
-                )
-            )
-        return infos
+        from mirae.lake._listing import table_infos
+
+        return table_infos(self.path)
+
+    def _metadata(self, name: str) -> dict[str, Any]:
+        """A table's current metadata JSON, read without opening the Iceberg catalog."""
+        from mirae.lake._listing import metadata, table_locations
+
+        check_table_name(name)
+        locations = table_locations(self.path)
+        if name not in locations:
+            known = sorted(locations)
+            hint = f" Tables: {', '.join(known)}." if known else " The workspace has no tables yet."
+            msg = f"no table named '{name}' in workspace {self.path}.{hint}"
+            raise TableNotFoundError(msg)
+        return metadata(locations[name])
 
     def schema(self, name: str, *, snapshot: int | None = None) -> list[ColumnInfo]:
         """Return the columns of a table (at ``snapshot`` when given)."""
@@ -144,6 +146,8 @@ class Workspace:
     def arrow_schema(self, name: str, *, snapshot: int | None = None) -> pa.Schema:
         """Return the Arrow schema of a table (at ``snapshot`` when given)."""
         table = self._load(name)
+        from mirae.lake._arrow import plain_schema
+
         return plain_schema(_schema_at(table, self._snapshot(table, snapshot)).as_arrow())
 
     def count(self, name: str, *, snapshot: int | None = None) -> int:
@@ -158,13 +162,14 @@ class Workspace:
         Read a table at this id to be sure every step of a job sees the same rows
         even if another process appends meanwhile.
         """
-        snap = self._load(name).current_snapshot()
-        return snap.snapshot_id if snap else None
+        snapshot_id = self._metadata(name).get("current-snapshot-id")
+        return None if snapshot_id in (None, -1) else int(snapshot_id)
 
     def history(self, name: str) -> list[SnapshotInfo]:
         """Return every snapshot of a table, oldest first."""
-        table = self._load(name)
-        return [_snapshot_info(s) for s in sorted(table.metadata.snapshots, key=lambda s: s.timestamp_ms)]
+        from mirae.lake._listing import snapshot_infos
+
+        return snapshot_infos(self._metadata(name))
 
     def _snapshot(self, table: IcebergTable, snapshot: int | None) -> int | None:
         snap = self._snapshot_obj(table, snapshot)
@@ -356,6 +361,8 @@ class Workspace:
             msg = f"mode must be one of {', '.join(_MODES)}; got {mode!r}."
             raise ConfigError(msg)
         check_table_name(name)
+        from mirae.lake._arrow import normalize_for_iceberg, to_arrow
+
         arrow = normalize_for_iceberg(to_arrow(data))
         record = lineage or Lineage(operation="write")
         props = {_PROP_SOURCE: str(source)[:900], _PROP_USER: self.user, PROP_LINEAGE: record.to_property()}
@@ -402,6 +409,8 @@ class Workspace:
         return self._latest(ident)
 
     def _append(self, table: IcebergTable, arrow: pa.Table, props: dict[str, str]) -> SnapshotInfo:
+        from mirae.lake._arrow import align_to_schema, plain_schema
+
         current = plain_schema(table.schema().as_arrow())
         aligned, target = align_to_schema(arrow, current, table_name=table.name()[-1])
 
@@ -417,6 +426,8 @@ class Workspace:
         return self._latest(".".join(table.name()))
 
     def _replace(self, table: IcebergTable, arrow: pa.Table, props: dict[str, str]) -> SnapshotInfo:
+        from mirae.lake._arrow import plain_schema
+
         current = plain_schema(table.schema().as_arrow())
         incoming = {f.name: f.type for f in arrow.schema}
         dropped = [f.name for f in current if f.name not in incoming or f.type != incoming[f.name]]
@@ -441,12 +452,13 @@ class Workspace:
         return self._latest(".".join(table.name()))
 
     def _latest(self, ident: str) -> SnapshotInfo:
-        table = self.catalog.load_table(ident)
-        snap = table.current_snapshot()
+        from mirae.lake._listing import current_snapshot
+
+        snap = current_snapshot(self._metadata(ident.split(".", 1)[1]))
         if snap is None:  # pragma: no cover - every write commits a snapshot
             msg = f"table {ident} has no snapshot after a write"
             raise WorkspaceError(msg)
-        return _snapshot_info(snap)
+        return snap
 
     def lineage(self, name: str, *, snapshot: int | None = None) -> LineageGraph:
         """Where table ``name`` (at ``snapshot``, default the latest) came from, back to the ingested files.
@@ -534,25 +546,6 @@ def _overwrite_in_one_snapshot(tx: Any, table: IcebergTable, arrow: pa.Table, pr
                 table_metadata=tx.table_metadata, write_uuid=producer.commit_uuid, df=arrow, io=table.io
             ):
                 producer.append_data_file(data_file)
-
-
-def _snapshot_info(snap: Any) -> SnapshotInfo:
-    summary = snap.summary
-    props = summary.additional_properties if summary is not None else {}
-    operation = summary.operation.value if summary is not None else "unknown"
-    return SnapshotInfo(
-        snapshot_id=snap.snapshot_id,
-        parent_id=snap.parent_snapshot_id,
-        committed_at=_utc(snap.timestamp_ms),
-        operation=operation,
-        mode=props.get(_PROP_MODE, operation),
-        rows_added=int(props.get("added-records", 0)),
-        rows_deleted=int(props.get("deleted-records", 0)),
-        total_rows=int(props.get("total-records", 0)),
-        source=props.get(_PROP_SOURCE, ""),
-        user=props.get(_PROP_USER, ""),
-        lineage=Lineage.from_property(props.get(PROP_LINEAGE)),
-    )
 
 
 def _total_rows(snap: Any) -> int:
