@@ -136,3 +136,24 @@ def test_every_message_has_the_same_parameters_in_both_languages() -> None:
     with pytest.raises(KeyError, match="no message 'nope'"):
         message("nope", "ko")
     assert message("want_between", "ko", low=1, high=5) == "1~5 사이"
+
+
+def test_every_report_is_one_page_layout(tmp_path: Path) -> None:
+    from sklearn.linear_model import LogisticRegression
+
+    from mirae import Workspace
+    from mirae.core._page import PLOTLY_CONFIG, STYLE
+    from mirae.evaluate import evaluate_classifier
+
+    ws = Workspace(tmp_path / "ws")
+    ws.write("t", pd.DataFrame({"매출": [1.0, 2.0, 4.0, 3.0], "지역": ["서울", "부산", "서울", "대구"]}))
+    X = pd.DataFrame({"a": np.arange(40.0)})
+    y = pd.Series(np.arange(40) % 3 == 0).astype(int)
+    pages = [
+        ws.quality("t").to_html(lang="ko"),
+        ws.profile("t").to_html(lang="ko"),
+        evaluate_classifier(LogisticRegression().fit(X, y), X, y, explain=False).to_html(lang="ko"),
+    ]
+    for page in pages:
+        assert STYLE in page and "word-break:keep-all" in page and PLOTLY_CONFIG in page
+        assert "cdn" not in page.lower().split("</script>")[-1]  # plotly.js inline, nothing fetched

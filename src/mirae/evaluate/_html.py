@@ -15,14 +15,7 @@ from typing import Any
 import pandas as pd
 
 from mirae.core._i18n import check_lang, heading, label
-
-_CSS = """
-body{font-family:system-ui,-apple-system,"Noto Sans KR","Malgun Gothic",sans-serif;margin:2rem auto;max-width:1100px;color:#222}
-h1{font-size:1.6rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #ddd;padding-bottom:.3rem}
-table{border-collapse:collapse;margin:.5rem 0;font-size:.85rem}th,td{border:1px solid #ddd;padding:.25rem .5rem;text-align:right}
-th{background:#f5f5f5}td.l,th.l{text-align:left}.note{color:#555;font-size:.85rem}.chart{height:420px}
-ol.rules li{margin:.3rem 0;font-family:ui-monospace,monospace;font-size:.85rem}
-"""
+from mirae.core._page import PLOTLY_CONFIG, html_page
 
 
 def _escape_json(text: str) -> str:
@@ -70,7 +63,7 @@ class _Page:
         spec = _escape_json(pio.to_json(figure, validate=False))
         self.parts.append(
             f'<div id="{div}" class="chart"></div><script>(function(){{var f={spec};'
-            f'Plotly.newPlot("{div}",f.data,f.layout,{{responsive:true,displaylogo:false}});}})();</script>'
+            f'Plotly.newPlot("{div}",f.data,f.layout,{PLOTLY_CONFIG});}})();</script>'
         )
 
 
@@ -261,8 +254,6 @@ def _explanations(page: _Page, report: Any) -> None:
 
 def render_report_html(report: Any, *, lang: str = "ko") -> str:
     """The report as one HTML document (a string)."""
-    from plotly.offline import get_plotlyjs
-
     lang = check_lang(lang)
     page = _Page(lang)
     title_key = "classification_report" if report.kind == "classification_report" else "regression_report"
@@ -308,8 +299,4 @@ def render_report_html(report: Any, *, lang: str = "ko") -> str:
         for table in report.segments.values():
             page.parts.append(_table(table, lang))
     _explanations(page, report)
-    return (
-        f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
-        f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{html.escape(title)}</title>'
-        f"<style>{_CSS}</style><script>{get_plotlyjs()}</script></head><body>{''.join(page.parts)}</body></html>\n"
-    )
+    return html_page(title, lang, "".join(page.parts), body_class="numbers")

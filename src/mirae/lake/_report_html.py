@@ -14,28 +14,13 @@ import os
 from typing import TYPE_CHECKING, Any
 
 from mirae.core._i18n import Lang, check_lang, label
+from mirae.core._page import PLOTLY_CONFIG, html_page
 from mirae.core._result import write_html
 from mirae.errors import ConfigError
 
 if TYPE_CHECKING:
     from mirae.lake._profile import Profile
     from mirae.lake._quality import QualityReport
-
-_CSS = """
-body{font-family:system-ui,-apple-system,"Segoe UI","Noto Sans KR","Malgun Gothic",sans-serif;margin:0;color:#1f2933;background:#f7f8fa}
-header{background:#1f3a5f;color:#fff;padding:20px 32px}header h1{margin:0 0 6px;font-size:22px}
-header dl{display:flex;flex-wrap:wrap;gap:6px 24px;margin:0}header dt{opacity:.75;font-size:12px}header dd{margin:0;font-weight:600}
-nav{padding:8px 32px;background:#e4e9f0}nav a{margin-right:16px;color:#1f3a5f;text-decoration:none}
-main{padding:8px 32px 40px}section{margin-top:24px}h2{font-size:18px;border-bottom:2px solid #1f3a5f;padding-bottom:4px}
-table{border-collapse:collapse;font-size:13px;background:#fff}th,td{border:1px solid #d9dee5;padding:4px 8px;text-align:left;vertical-align:top}
-th{background:#eef1f5}td.num{text-align:right;font-variant-numeric:tabular-nums}.scroll{overflow-x:auto}
-.badge{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;font-weight:600;color:#fff}
-.pass{background:#2f855a}.warn{background:#b7791f}.fail{background:#c53030}
-.flag{display:inline-block;background:#e2e8f0;border-radius:4px;padding:0 5px;margin:1px;font-size:12px}
-.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(420px,1fr));gap:12px}
-.chart{background:#fff;border:1px solid #d9dee5;min-height:300px}.note{color:#52606d;font-size:13px}
-footer{padding:16px 32px;color:#7b8794;font-size:12px}
-"""
 
 
 def render_report(
@@ -57,7 +42,6 @@ def render_report(
     if quality is None and profile is None:
         msg = "pass a quality report, a profile or both to render an HTML report."
         raise ConfigError(msg)
-    from plotly.offline import get_plotlyjs
 
     page = _Page(lang_)
     source = quality if quality is not None else profile
@@ -74,7 +58,7 @@ def render_report(
         page.distributions(profile)
         page.correlations(profile)
         page.scatter(profile)
-    text = page.render(get_plotlyjs())
+    text = page.render()
     write_html(text, path)
     return text
 
@@ -380,22 +364,20 @@ class _Page:
             charts.append(self.figure([trace], layout))
         self.parts.append(f'<div class="grid">{"".join(charts)}</div></section>')
 
-    def render(self, plotly_js: str) -> str:
+    def render(self) -> str:
         header = self.parts[0]
         body = "".join(self.parts[1:])
         nav = "".join(f'<a href="#{a}">{_e(text)}</a>' for a, text in self.nav)
         title = label("report_title", self.lang)
         draw = (
             "const figures = " + script_json(self.figures) + ";\n"
-            "for (const f of figures) { Plotly.newPlot(f.id, f.data, f.layout, "
-            "{displaylogo: false, responsive: true}); }"
+            f"for (const f of figures) {{ Plotly.newPlot(f.id, f.data, f.layout, {PLOTLY_CONFIG}); }}"
         )
-        return (
-            f'<!DOCTYPE html>\n<html lang="{self.lang}"><head><meta charset="utf-8">'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>{_e(title)}</title><style>{_CSS}</style>"
-            f'<script type="text/javascript">{plotly_js}</script></head><body>'
-            f"{header}<nav>{nav}</nav><main>{body}</main>"
-            f"<footer>{self.t('generated_by')}</footer>"
-            f"<script>{draw}</script></body></html>\n"
+        return html_page(
+            title,
+            self.lang,
+            body + f"<script>{draw}</script>",
+            header=header,
+            nav=f"<nav>{nav}</nav>",
+            footer=f"<footer>{self.t('generated_by')}</footer>",
         )
