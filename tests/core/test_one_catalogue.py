@@ -157,3 +157,19 @@ def test_every_report_is_one_page_layout(tmp_path: Path) -> None:
     for page in pages:
         assert STYLE in page and "word-break:keep-all" in page and PLOTLY_CONFIG in page
         assert "cdn" not in page.lower().split("</script>")[-1]  # plotly.js inline, nothing fetched
+
+
+def test_a_folder_of_reports_shares_one_plotly_script(tmp_path: Path) -> None:
+    from mirae import Workspace
+
+    ws = Workspace(tmp_path / "ws")
+    ws.write("t", pd.DataFrame({"x": [1.0, 2.0, 3.0]}))
+    out = tmp_path / "reports"
+    ws.quality("t").to_html(out / "q.html", shared_js=True)
+    ws.profile("t").to_html(out / "p.html", shared_js=True, lang="en")
+    scripts = list(out.glob("plotly-*.min.js"))
+    assert len(scripts) == 1 and scripts[0].stat().st_size > 1_000_000
+    for page in (out / "q.html", out / "p.html"):
+        text = page.read_text(encoding="utf-8")
+        assert f'<script src="{scripts[0].name}"></script>' in text and len(text) < 500_000
+    assert len(ws.quality("t").to_html(tmp_path / "alone.html")) > 1_000_000  # one file: self-contained

@@ -11,8 +11,10 @@ does not cover chart titles).
 from __future__ import annotations
 
 import html
+import os
+from pathlib import Path
 
-__all__ = ["PLOTLY_CONFIG", "STYLE", "html_page"]
+__all__ = ["PLOTLY_CONFIG", "STYLE", "finish_page", "html_page"]
 
 #: Options of every chart (JavaScript object literal).
 PLOTLY_CONFIG = '{displaylogo: false, responsive: true, displayModeBar: "hover"}'
@@ -61,3 +63,35 @@ def html_page(
         f'<script type="text/javascript">{get_plotlyjs()}</script></head><body{page_class}>'
         f"{header}{nav}<main>{body}</main>{footer}</body></html>\n"
     )
+
+
+def _inline_script() -> str:
+    from plotly.offline import get_plotlyjs
+
+    return f'<script type="text/javascript">{get_plotlyjs()}</script>'
+
+
+def finish_page(text: str, path: str | os.PathLike[str] | None, *, shared_js: bool = False) -> str:
+    """Write a report page to ``path`` (when given) and return it.
+
+    With ``shared_js``, plotly.js is written once beside the page
+    (``plotly-<version>.min.js``) and the page loads it from there: a folder
+    of reports stays offline and holds one 4.6 MB script instead of one per
+    report. The returned text is the page as written.
+    """
+    from mirae.core._result import write_html
+
+    if shared_js and path is not None:
+        import plotly
+
+        name = f"plotly-{plotly.__version__}.min.js"
+        target = Path(path).parent / name
+        if not target.exists():
+            from plotly.offline import get_plotlyjs
+
+            target.parent.mkdir(parents=True, exist_ok=True)
+            staging = target.with_name(f".{name}.{os.getpid()}")
+            staging.write_text(get_plotlyjs(), encoding="utf-8")
+            os.replace(staging, target)
+        text = text.replace(_inline_script(), f'<script src="{name}"></script>', 1)
+    return write_html(text, path)

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from mirae.core._json import frame_from_dict, frame_to_dict, to_jsonable
-from mirae.core._result import Report, write_html
+from mirae.core._result import Report
 from mirae.errors import ConfigError, EvaluationError
 from mirae.evaluate._classification import (
     calibration_curves,
@@ -104,11 +104,17 @@ class _Explained(Report):
         """The report written by :meth:`to_json`."""
         return cls.from_dict(json.loads(text))
 
-    def to_html(self, path: str | os.PathLike[str] | None = None, *, lang: str = "ko") -> str:
-        """The standalone HTML page (Plotly charts, no network needed); written to ``path`` when given."""
+    def to_html(
+        self, path: str | os.PathLike[str] | None = None, *, lang: str = "ko", shared_js: bool = False
+    ) -> str:
+        """The standalone HTML page (Plotly charts, no network needed); written to ``path`` when given.
+
+        ``shared_js`` writes plotly.js once beside ``path`` and loads it from there.
+        """
+        from mirae.core._page import finish_page
         from mirae.evaluate._html import render_report_html
 
-        return write_html(render_report_html(self, lang=lang), path)
+        return finish_page(render_report_html(self, lang=lang), path, shared_js=shared_js)
 
 
 @dataclass

@@ -102,6 +102,7 @@ class Profile(Report):
         *,
         lang: str = "ko",
         quality: QualityReport | None = None,
+        shared_js: bool = False,
     ) -> str:
         """Render a standalone HTML report (plotly.js inlined, no network needed).
 
@@ -111,12 +112,17 @@ class Profile(Report):
             Where to write it (UTF-8); the text is returned either way.
         lang : {'ko', 'en'}
             Language of the labels.
+        shared_js : bool
+            Write plotly.js once beside ``path`` and load it from there (a folder of reports).
         quality : QualityReport, optional
             A quality report of the same table to include.
         """
+        from mirae.core._page import finish_page
         from mirae.lake._report_html import render_report
 
-        return render_report(path, quality=quality, profile=self, lang=lang)
+        return finish_page(
+            render_report(None, quality=quality, profile=self, lang=lang), path, shared_js=shared_js
+        )
 
     def histogram(self, column: str) -> dict[str, Any]:
         """Return the histogram record of ``column`` (KeyError if it has none)."""

@@ -117,6 +117,7 @@ class QualityReport(Report):
         *,
         lang: str = "ko",
         profile: Profile | None = None,
+        shared_js: bool = False,
     ) -> str:
         """Render a standalone HTML report (plotly.js inlined, no network needed).
 
@@ -126,12 +127,17 @@ class QualityReport(Report):
             Where to write it (UTF-8); the text is returned either way.
         lang : {'ko', 'en'}
             Language of the labels.
+        shared_js : bool
+            Write plotly.js once beside ``path`` and load it from there (a folder of reports).
         profile : Profile, optional
             A profile of the same table to include (histograms, correlations).
         """
+        from mirae.core._page import finish_page
         from mirae.lake._report_html import render_report
 
-        return render_report(path, quality=self, profile=profile, lang=lang)
+        return finish_page(
+            render_report(None, quality=self, profile=profile, lang=lang), path, shared_js=shared_js
+        )
 
 
 def quality(

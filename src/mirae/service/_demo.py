@@ -127,7 +127,7 @@ def run_demo(
         report = ws.quality(name, progress=progress)
         prof = ws.profile(name, quality=report, progress=progress)
         html = out_dir / f"{name}.html"
-        report.to_html(html, lang=lang, profile=prof)
+        report.to_html(html, lang=lang, profile=prof, shared_js=True)  # one plotly.js for the folder
         tables.append(
             DemoTable(
                 table=name,
@@ -188,7 +188,7 @@ def _train_demo_model(
         progress=progress,
     )
     html = out_dir / f"{spec['name']}_model.html"
-    run.report.to_html(html, lang=lang)
+    run.report.to_html(html, lang=lang, shared_js=True)
     return DemoModel(
         name=spec["name"],
         version=run.version,
