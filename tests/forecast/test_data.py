@@ -77,7 +77,7 @@ def test_duplicate_rows_error_lists_examples(walmart: pd.DataFrame) -> None:
 
 def test_gaps_need_an_explicit_fill_and_are_reported(walmart: pd.DataFrame) -> None:
     holed = walmart.drop(index=[3, 4, 150])
-    with pytest.raises(GapError, match="fill='zero'"):
+    with pytest.raises(GapError, match=r"fill='zero'.*--fill zero or --fill missing"):
         _walmart_data(holed)
     zero = _walmart_data(holed, fill="zero")
     assert zero.report["gaps_filled"] == {"1_1": 2, "1_3": 1}

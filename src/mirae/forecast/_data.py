@@ -470,7 +470,8 @@ def _fill_gaps(
         msg = (
             f"{int(hole.sum())} periods are missing inside {len(per_series)} series ({id_col}), "
             f"e.g. {examples}. Pass fill='zero' (no sales in those periods) or fill='missing' "
-            f"(unknown; interpolated for models that need complete series)."
+            f"(unknown; interpolated for models that need complete series); on the command line "
+            f"--fill zero or --fill missing."
         )
         raise GapError(msg)
     if fill not in ("zero", "missing"):
