@@ -205,3 +205,16 @@ def test_ets_model_limits_the_forms_searched(airline: pd.DataFrame) -> None:
     assert searched.fitted_["airline"][0].model_["components"][:3] != "ANA"  # multiplicative fits better
     with pytest.raises(ConfigError, match="ets_model"):
         StatisticalForecaster(ets_model="XYZ").fit(airline)
+
+
+def test_a_model_scored_on_few_series_is_not_ranked_first() -> None:
+    import pandas as pd
+
+    from mirae.forecast._auto import METRICS, _leaderboard
+
+    ids = [f"s{i}" for i in range(21)]
+    rows = [{"unique_id": u, "model": "ETS", **dict.fromkeys(METRICS, 1.0)} for u in ids]
+    rows += [{"unique_id": u, "model": "Croston", **dict.fromkeys(METRICS, 0.2)} for u in ids[:2]]
+    board = _leaderboard(pd.DataFrame(rows), pd.Series(["ETS"] * 21, index=ids), "mase")
+    assert board["model"].tolist() == ["ETS", "Croston"]
+    assert board.set_index("model")["coverage"].to_dict() == {"ETS": 1.0, "Croston": round(2 / 21, 3)}

@@ -436,10 +436,19 @@ class AutoForecaster(Forecaster):
 
 
 def _leaderboard(scores: pd.DataFrame, choice: pd.Series, metric: str) -> pd.DataFrame:
+    """Mean backtest metrics per model, ranked so that a mean over a few series never tops the table.
+
+    Models are ranked by ``metric`` within their coverage (the share of the
+    scored series they have a backtest for), the widest coverage first: a
+    model that ran on 2 of 21 series is listed after those that ran on all.
+    """
     board = scores.groupby("model")[list(METRICS)].mean()
     board["series"] = scores.groupby("model").size()
+    total = scores["unique_id"].nunique() if "unique_id" in scores else int(board["series"].max())
+    board["coverage"] = (board["series"] / max(total, 1)).round(3)
     board["wins"] = choice.value_counts().reindex(board.index).fillna(0).astype(int)
-    return board.sort_values(metric).reset_index()
+    board = board.assign(_wide=-board["coverage"]).sort_values(["_wide", metric], kind="stable")
+    return board.drop(columns="_wide").reset_index()
 
 
 def _default_statistical(data: ForecastData | None, n_jobs: int) -> StatisticalForecaster:
