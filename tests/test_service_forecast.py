@@ -271,3 +271,29 @@ def test_a_hierarchy_with_exogenous_columns_forecasts(tmp_path: Path) -> None:
     )  # fmt: skip
     assert run.series == 3 and "SeasonalIndex" in {r["model"] for r in run.leaderboard}
     assert len(ws.to_pandas("f")) == 7 * (3 + 2 + 1)  # items, categories, total
+
+
+def test_the_forecast_report_shows_every_level_and_the_leaderboard(tmp_path: Path) -> None:
+    from mirae.evaluate._forecast_report import ForecastReport
+
+    weeks = pd.date_range("2023-01-02", periods=60, freq="W-MON")
+    rows = [
+        {"group": g, "item": f"{g}{k}", "week": w, "units": float((i * (k + 2)) % 9 + 1)}
+        for g in ("A", "B")
+        for k in range(2)
+        for i, w in enumerate(weeks)
+    ]
+    ws = Workspace(tmp_path / "ws")
+    ws.write("s", pd.DataFrame(rows))
+    run = forecast_table(
+        ws, "s", id="item", time="week", target="units", h=4, into="f", hierarchy="group/item",
+        models=("Naive",), n_windows=1, holidays="none", track=False, html=tmp_path / "fc.html", lang="en",
+    )  # fmt: skip
+    page = (tmp_path / "fc.html").read_text(encoding="utf-8")
+    assert run.html == str(tmp_path / "fc.html") and isinstance(run.report, ForecastReport)
+    assert "Forecast report — units" in page and "Leaderboard" in page and "coverage" in page
+    assert set(run.report.levels.values()) == {"total", "group", "bottom"}
+    for series in ("total", "A", "B", "A0", "B1"):
+        assert f'"{series}"' in page  # each series is in its level's drop-down
+    assert "수요 예측 보고서" in run.report.to_html(lang="ko")
+    assert run.to_dict()["html"] == str(tmp_path / "fc.html")

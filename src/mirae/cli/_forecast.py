@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -10,6 +11,7 @@ import typer
 from mirae.cli._app import (
     AliasOpt,
     JsonOpt,
+    LangOpt,
     RegisterOpt,
     TrackingOpt,
     WorkspaceOpt,
@@ -61,6 +63,8 @@ def forecast(
     ] = None,
     alias: AliasOpt = None,
     register: RegisterOpt = True,
+    html: Annotated[Path | None, typer.Option(help="Also write the forecast report (HTML) here.")] = None,
+    lang: LangOpt = "ko",
     tracking_uri: TrackingOpt = None,
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
@@ -96,6 +100,8 @@ def forecast(
         model_name=name,
         alias=alias,
         register=register,
+        html=html,
+        lang=lang,
     )
     ctx = open_context(workspace, tracking_uri)
     with progress_bar(enabled=not as_json) as progress:
@@ -119,6 +125,8 @@ def forecast(
     )
     if run.model_ref:
         typer.echo(f"registered forecaster {run.model_ref}" + (f" (@{alias})" if alias else ""))
+    if run.html:
+        typer.echo(f"report: {run.html}")
 
 
 @app.command()

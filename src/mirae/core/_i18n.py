@@ -20,6 +20,24 @@ LANGS: tuple[str, ...] = ("ko", "en")
 
 #: key: (Korean, English)
 LABELS: dict[str, tuple[str, str]] = {
+    "forecast_report": ("수요 예측 보고서", "Forecast report"),
+    "coverage_note": (
+        "coverage는 모델이 백테스트된 시계열의 비율입니다. 모든 시계열을 다룬 모델이 먼저 순위에 오릅니다.",
+        "coverage is the share of series a model was backtested on; models covering every series are ranked first.",
+    ),
+    "largest_series_note": (
+        "판매량이 큰 시계열 {shown}개를 보여 줍니다 (전체 {total}개; 모두 예측 테이블에 있습니다).",
+        "The {shown} largest series are shown (of {total}; all are in the forecast table).",
+    ),
+    "history": ("실적", "History"),
+    "forecast": ("예측", "Forecast"),
+    "interval": ("예측구간", "Interval"),
+    "model": ("모델", "Model"),
+    "bottom": ("최하위 (품목)", "Bottom level (items)"),
+    "total": ("전체 합계", "Total"),
+    "coverage": ("커버리지", "Coverage"),
+    "wins": ("선택된 수", "Wins"),
+    "series": ("시계열 수", "Series"),
     "cumulative_n": ("누적 행 수", "Cumulative rows"),
     "cumulative_positive": ("누적 양성 수", "Cumulative positives"),
     "min_score": ("최소 점수", "Lowest score"),

@@ -58,6 +58,8 @@ class ForecastRun(Result):
     group_choice: list[dict[str, Any]] = field(default_factory=list)
     model_name: str | None = None
     version: int | None = None
+    html: str | None = None
+    report: Any = None
 
     @property
     def model_ref(self) -> str | None:
@@ -82,6 +84,7 @@ class ForecastRun(Result):
             "backtest_metrics": self.backtest_metrics,
             "group_choice": self.group_choice,
             "model_ref": self.model_ref,
+            "html": self.html,
         }
 
 
@@ -254,6 +257,11 @@ def forecast(ctx: Context, spec: ForecastSpec, *, progress: Progress | None = No
             run.run_id = str(logger.run_id)
             if spec.register_:
                 logger.log_model(model, metadata={"mirae_task": "forecast", "target": spec.target, "h": h})
+    if spec.html:
+        progress.start("writing the forecast report")
+        run.report = _report(spec, data, forecast, board, run)
+        run.report.to_html(spec.html, lang=spec.lang)
+        run.html = spec.html
     if tracker is not None and spec.register_ and run.run_id:
         progress.start("registering the forecaster")
         name = spec.model_name or into
@@ -389,6 +397,36 @@ def _log_run(
     if groups is not None:
         logger.log_frame(groups, "group_choice")
     logger.log_dict({"notes": run.notes}, "notes.json")
+
+
+def _report(
+    spec: ForecastSpec, data: Any, forecast: pd.DataFrame, board: pd.DataFrame | None, run: ForecastRun
+) -> Any:
+    """The forecast report of this run: every level's history beside its forecasts."""
+    import pandas as pd
+
+    from mirae.evaluate._forecast_report import ForecastReport
+    from mirae.forecast import aggregate_history, summing_matrix
+
+    bottom = data.history[["unique_id", "ds", "y"]]
+    if spec.hierarchy:
+        S, levels = summing_matrix(data.statics()[list(spec.hierarchy)])
+        history = aggregate_history(bottom, S)
+        level_of = {str(k): str(v) for k, v in levels.items()}
+    else:
+        history = bottom
+        level_of = {str(i): "bottom" for i in data.ids}
+    stored = forecast.rename(columns={spec.id: "unique_id", spec.time: "ds"})
+    stored["ds"] = pd.to_datetime(stored["ds"])
+    return ForecastReport(
+        target=spec.target,
+        history=history,
+        forecast=stored,
+        levels=level_of,
+        leaderboard=board,
+        notes=list(run.notes),
+        provenance={"table": spec.table, "snapshot": run.source_snapshot, "run": run.run_id},
+    )
 
 
 def _as_stored(forecast: pd.DataFrame, ws: Workspace, table: str, time: str) -> pd.DataFrame:

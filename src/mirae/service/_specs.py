@@ -378,6 +378,8 @@ class ForecastSpec(Spec):
         default=True, alias="register", description="Register the fitted forecaster (needs track)."
     )
     alias: str | None = None
+    html: PathText = Field(default=None, description="Also write the forecast report (HTML) here.")
+    lang: Lang = "ko"
 
     @model_validator(mode="after")
     def _levels_above_id(self) -> ForecastSpec:
