@@ -93,7 +93,7 @@ def test_unexpected_errors_are_one_line(
     def broken(self: Workspace) -> list[str]:
         raise error
 
-    monkeypatch.setattr(Workspace, "table_names", broken)
+    monkeypatch.setattr(Workspace, "tables", broken)
     result = runner.invoke(app, ["tables", "-w", str(ws.path)])
     assert result.exit_code == code and words in result.output
     assert "Traceback" not in result.output
