@@ -257,11 +257,6 @@ def forecast(ctx: Context, spec: ForecastSpec, *, progress: Progress | None = No
             run.run_id = str(logger.run_id)
             if spec.register_:
                 logger.log_model(model, metadata={"mirae_task": "forecast", "target": spec.target, "h": h})
-    if spec.html:
-        progress.start("writing the forecast report")
-        run.report = _report(spec, data, forecast, board, run)
-        run.report.to_html(spec.html, lang=spec.lang)
-        run.html = spec.html
     if tracker is not None and spec.register_ and run.run_id:
         progress.start("registering the forecaster")
         name = spec.model_name or into
@@ -270,6 +265,11 @@ def forecast(ctx: Context, spec: ForecastSpec, *, progress: Progress | None = No
             name, run.run_id, tags={**tags, "mirae.task": "forecast"}, alias=spec.alias
         )
         run.model_name, run.version = name, info.version
+    if spec.html:
+        progress.start("writing the forecast report")
+        run.report = _report(spec, data, forecast, board, run)
+        run.report.to_html(spec.html, lang=spec.lang)
+        run.html = spec.html
     progress.finish()
     return run
 
@@ -425,7 +425,12 @@ def _report(
         levels=level_of,
         leaderboard=board,
         notes=list(run.notes),
-        provenance={"table": spec.table, "snapshot": run.source_snapshot, "run": run.run_id},
+        provenance={
+            "model": run.model_ref,
+            "table": spec.table,
+            "snapshot": run.source_snapshot,
+            "run": run.run_id,
+        },
     )
 
 
