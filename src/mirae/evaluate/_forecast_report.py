@@ -94,14 +94,7 @@ def _render(report: ForecastReport, lang: str) -> str:
     page = _Page(lang)
     title = f"{label('forecast_report', lang)} — {report.target}"
     page.parts.append(f"<h1>{html.escape(title)}</h1>")
-    about = {k: v for k, v in report.provenance.items() if v is not None}
-    if about:
-        page.h2("provenance")
-        rows = "".join(
-            f'<tr><th class="l">{html.escape(heading("about_" + k, lang))}</th><td class="l">{html.escape(str(v))}</td></tr>'
-            for k, v in about.items()
-        )
-        page.parts.append(f"<table>{rows}</table>")
+    page.provenance(report.provenance)
     for text in report.notes:
         page.note(text)
     if report.leaderboard is not None and len(report.leaderboard):

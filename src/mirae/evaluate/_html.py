@@ -52,6 +52,19 @@ class _Page:
     def h2(self, key: str) -> None:
         self.parts.append(f"<h2>{html.escape(label(key, self.lang))}</h2>")
 
+    def provenance(self, about: dict[str, Any]) -> None:
+        """Where the result comes from (model, version, run, table, snapshot), when known."""
+        shown = {k: v for k, v in about.items() if k != "leaderboard" and v is not None}
+        if not shown:
+            return
+        self.h2("provenance")
+        rows = "".join(
+            f'<tr><th class="l">{html.escape(label("about_" + k, self.lang))}</th>'
+            f'<td class="l">{html.escape(str(v))}</td></tr>'
+            for k, v in shown.items()
+        )
+        self.parts.append(f"<table>{rows}</table>")
+
     def note(self, text: str) -> None:
         self.parts.append(f'<p class="note">{html.escape(text)}</p>')
 
@@ -259,14 +272,7 @@ def render_report_html(report: Any, *, lang: str = "ko") -> str:
     title_key = "classification_report" if report.kind == "classification_report" else "regression_report"
     title = label(title_key, lang) + (f" — {report.target_name}" if report.target_name else "")
     page.parts.append(f"<h1>{html.escape(title)}</h1>")
-    about = {k: v for k, v in report.provenance.items() if k != "leaderboard" and v is not None}
-    if about:
-        page.h2("provenance")
-        rows = "".join(
-            f'<tr><th class="l">{html.escape(label("about_" + k, lang))}</th><td>{html.escape(str(v))}</td></tr>'
-            for k, v in about.items()
-        )
-        page.parts.append(f"<table>{rows}</table>")
+    page.provenance(report.provenance)
     board = report.provenance.get("leaderboard")
     if board:
         page.h2("leaderboard")
