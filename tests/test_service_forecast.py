@@ -295,5 +295,7 @@ def test_the_forecast_report_shows_every_level_and_the_leaderboard(tmp_path: Pat
     assert set(run.report.levels.values()) == {"total", "group", "bottom"}
     for series in ("total", "A", "B", "A0", "B1"):
         assert f'"{series}"' in page  # each series is in its level's drop-down
+    assert "Seasonal index" in page and "The steps over the last cycle" in page  # the method always runs
+    assert run.report.seasonal_index is not None and len(run.report.seasonal_steps) == 52
     assert "수요 예측 보고서" in run.report.to_html(lang="ko")
     assert run.to_dict()["html"] == str(tmp_path / "fc.html")

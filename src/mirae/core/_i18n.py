@@ -20,6 +20,23 @@ LANGS: tuple[str, ...] = ("ko", "en")
 
 #: key: (Korean, English)
 LABELS: dict[str, tuple[str, str]] = {
+    "seasonal_index_section": ("계절지수", "Seasonal index"),
+    "seasonal_index_note": (
+        "계절지수법 단계: 실적 → 이동평균 추세 → 변동성 범위로 이상치 정제 → 평활 → 시점별 지수 (평균 1). "
+        "{used}개 시계열의 예측에 쓰였습니다.",
+        "The seasonal-index steps: actual → moving-average trend → outliers refined within the volatility "
+        "band → smoothed → an index per period (mean 1). Used to forecast {used} series.",
+    ),
+    "seasonal_steps": ("마지막 한 주기의 계산 단계", "The steps over the last cycle"),
+    "trend": ("추세 (이동평균)", "Trend (moving average)"),
+    "volatility": ("변동성", "Volatility"),
+    "lower": ("하한", "Lower bound"),
+    "upper": ("상한", "Upper bound"),
+    "refined": ("정제값", "Refined"),
+    "smoothed": ("평활값", "Smoothed"),
+    "index": ("지수", "Index"),
+    "position": ("주기 내 시점", "Period in cycle"),
+    "ds": ("시점", "Period"),
     "forecast_report": ("수요 예측 보고서", "Forecast report"),
     "coverage_note": (
         "coverage는 모델이 백테스트된 시계열의 비율입니다. 모든 시계열을 다룬 모델이 먼저 순위에 오릅니다.",

@@ -56,6 +56,11 @@ class ForecastReport(Report):
     leaderboard: pd.DataFrame | None = None
     notes: list[str] = field(default_factory=list)
     provenance: dict[str, Any] = field(default_factory=dict)
+    #: The seasonal-index method's table (``group``, ``position``, ``index``) and its steps
+    #: (``group``, ``ds``, ``actual``, ``trend``, ..., ``index``), when it ran.
+    seasonal_index: pd.DataFrame | None = None
+    seasonal_steps: pd.DataFrame | None = None
+    seasonal_used: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         """Wire data: the tables as ``{"columns", "data", ...}``."""
@@ -68,6 +73,8 @@ class ForecastReport(Report):
             "leaderboard": None if self.leaderboard is None else frame_to_dict(self.leaderboard),
             "notes": list(self.notes),
             "provenance": to_jsonable(self.provenance),
+            "seasonal_index": None if self.seasonal_index is None else frame_to_dict(self.seasonal_index),
+            "seasonal_used": self.seasonal_used,
         }
 
     def to_html(
@@ -114,7 +121,52 @@ def _render(report: ForecastReport, lang: str) -> str:
         if len(ids) > len(shown):
             page.note(label("largest_series_note", lang).format(shown=len(shown), total=len(ids)))
         page.chart(_level_figure(report, shown, lang))
+    if report.seasonal_index is not None and len(report.seasonal_index):
+        _seasonal_section(page, report, lang)
     return html_page(title, lang, "".join(page.parts), body_class="numbers")
+
+
+def _seasonal_section(page: Any, report: ForecastReport, lang: str) -> None:
+    """The index per period of each group (a drop-down) and the steps of the first group's last cycle."""
+    import plotly.graph_objects as go
+
+    from mirae.core._i18n import label
+    from mirae.evaluate._html import _table
+
+    assert report.seasonal_index is not None
+    page.h2("seasonal_index_section")
+    page.note(label("seasonal_index_note", lang).format(used=report.seasonal_used))
+    groups = [str(g) for g in report.seasonal_index["group"].drop_duplicates()][:MAX_SERIES]
+    figure = go.Figure()
+    for k, group in enumerate(groups):
+        rows = report.seasonal_index[report.seasonal_index["group"].astype(str) == group]
+        figure.add_bar(
+            x=rows["position"], y=rows["index"], name=group, visible=k == 0, marker={"color": "#1f3a5f"}
+        )
+    buttons = [
+        {
+            "label": g,
+            "method": "update",
+            "args": [{"visible": [j == k for j in range(len(groups))]}, {"title.text": g}],
+        }
+        for k, g in enumerate(groups)
+    ]
+    figure.update_layout(
+        title={"text": groups[0] if groups else ""},
+        xaxis={"title": {"text": label("position", lang)}},
+        yaxis={"title": {"text": label("index", lang)}},
+        updatemenus=[{"buttons": buttons, "x": 1.0, "xanchor": "right", "y": 1.18}]
+        if len(groups) > 1
+        else [],
+        margin={"t": 70, "l": 60, "r": 20, "b": 40},
+    )
+    figure.add_hline(y=1.0, line={"dash": "dot", "color": "#7b8794"})
+    page.chart(figure)
+    if report.seasonal_steps is not None and len(report.seasonal_steps):
+        page.h2("seasonal_steps")
+        steps = report.seasonal_steps.copy()
+        steps["ds"] = pd.to_datetime(steps["ds"]).dt.date.astype(str)
+        page.parts.append(_table(steps.set_index("ds").drop(columns=["group"], errors="ignore"), lang))
 
 
 def _bands(forecast: pd.DataFrame) -> tuple[str, str] | None:

@@ -267,7 +267,7 @@ def forecast(ctx: Context, spec: ForecastSpec, *, progress: Progress | None = No
         run.model_name, run.version = name, info.version
     if spec.html:
         progress.start("writing the forecast report")
-        run.report = _report(spec, data, forecast, board, run)
+        run.report = _report(spec, data, forecast, board, run, fitted_auto)
         run.report.to_html(spec.html, lang=spec.lang)
         run.html = spec.html
     progress.finish()
@@ -400,7 +400,12 @@ def _log_run(
 
 
 def _report(
-    spec: ForecastSpec, data: Any, forecast: pd.DataFrame, board: pd.DataFrame | None, run: ForecastRun
+    spec: ForecastSpec,
+    data: Any,
+    forecast: pd.DataFrame,
+    board: pd.DataFrame | None,
+    run: ForecastRun,
+    auto: Any,
 ) -> Any:
     """The forecast report of this run: every level's history beside its forecasts."""
     import pandas as pd
@@ -418,6 +423,7 @@ def _report(
         level_of = {str(i): "bottom" for i in data.ids}
     stored = forecast.rename(columns={spec.id: "unique_id", spec.time: "ds"})
     stored["ds"] = pd.to_datetime(stored["ds"])
+    index, steps, used = _seasonal_parts(auto, data)
     return ForecastReport(
         target=spec.target,
         history=history,
@@ -431,7 +437,25 @@ def _report(
             "snapshot": run.source_snapshot,
             "run": run.run_id,
         },
+        seasonal_index=index,
+        seasonal_steps=steps,
+        seasonal_used=used,
     )
+
+
+def _seasonal_parts(auto: Any, data: Any) -> tuple[Any, Any, int]:
+    """The fitted seasonal-index method's table, its last cycle of steps, and how many series used it."""
+    method = next(
+        (f for f in getattr(auto, "forecasters_", []) if type(f).__name__ == "SeasonalIndexForecaster"), None
+    )
+    if method is None:
+        return None, None, 0
+    choice = getattr(auto, "choice_", None)
+    used = 0 if choice is None else int((choice.astype(str) == "SeasonalIndex").sum())
+    steps = method.components_
+    first = steps["group"].iloc[0]
+    last_cycle = steps[steps["group"] == first].tail(int(data.season_length))
+    return method.seasonal_index_, last_cycle.round(3), used
 
 
 def _as_stored(forecast: pd.DataFrame, ws: Workspace, table: str, time: str) -> pd.DataFrame:
