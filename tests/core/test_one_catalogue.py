@@ -173,3 +173,22 @@ def test_a_folder_of_reports_shares_one_plotly_script(tmp_path: Path) -> None:
         text = page.read_text(encoding="utf-8")
         assert f'<script src="{scripts[0].name}"></script>' in text and len(text) < 500_000
     assert len(ws.quality("t").to_html(tmp_path / "alone.html")) > 1_000_000  # one file: self-contained
+
+
+def test_a_chart_box_is_as_tall_as_its_chart(tmp_path: Path) -> None:
+    import re
+
+    from mirae import Workspace
+
+    ws = Workspace(tmp_path / "ws")
+    rng = np.random.default_rng(0)
+    ws.write(
+        "wide",
+        pd.DataFrame({f"a_rather_long_column_name_number_{i:02d}": rng.normal(size=50) for i in range(12)}),
+    )
+    page = ws.profile("wide").to_html(lang="en")
+    heights = [int(h) for h in re.findall(r'class="chart" id="fig\d+" style="height:(\d+)px"', page)]
+    longest = len("a_rather_long_column_name_number_00")
+    assert heights and max(heights) == 140 + 28 * 12 + 6 * longest  # room for the long labels
+    layouts = [int(h) for h in re.findall(r'"height": ?(\d+)', page.split("const figures = ")[1])]
+    assert max(layouts) == max(heights)

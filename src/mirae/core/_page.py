@@ -35,7 +35,7 @@ th{background:#eef1f5}td.num{text-align:right;font-variant-numeric:tabular-nums}
 .pass{background:#2f855a}.warn{background:#b7791f}.fail{background:#c53030}
 .flag{display:inline-block;background:#e2e8f0;border-radius:4px;padding:0 5px;margin:1px;font-size:12px}
 .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(420px,1fr));gap:12px}
-.chart{background:#fff;border:1px solid #d9dee5;min-height:320px;height:420px;overflow:hidden}
+.chart{background:#fff;border:1px solid #d9dee5;min-height:300px}
 .note{color:#52606d;font-size:13px}
 ol.rules li{margin:.3rem 0;font-family:ui-monospace,monospace;font-size:.85rem}
 footer{padding:16px 32px;color:#7b8794;font-size:12px}

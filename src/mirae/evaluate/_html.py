@@ -74,8 +74,9 @@ class _Page:
         self.n_charts += 1
         div = f"chart-{self.n_charts}"
         spec = _escape_json(pio.to_json(figure, validate=False))
+        height = int(figure.layout.height or 420)  # the box is as tall as the figure
         self.parts.append(
-            f'<div id="{div}" class="chart"></div><script>(function(){{var f={spec};'
+            f'<div id="{div}" class="chart" style="height:{height}px"></div><script>(function(){{var f={spec};'
             f'Plotly.newPlot("{div}",f.data,f.layout,{PLOTLY_CONFIG});}})();</script>'
         )
 
@@ -239,7 +240,7 @@ def _explanations(page: _Page, report: Any) -> None:
             go.Bar(x=top[column].tolist(), y=[str(i) for i in top.index], orientation="h"),
             _layout(key, lang, "value", "feature"),
         )
-        figure.update_layout(height=max(300, 22 * len(top) + 120))
+        figure.update_layout(height=max(300, 22 * len(top) + 120), yaxis={"automargin": True})
         page.h2(key)
         page.chart(figure)
     for curve in report.partial_dependence:

@@ -111,8 +111,10 @@ class _Page:
     def figure(self, data: list[dict[str, Any]], layout: dict[str, Any]) -> str:
         div = f"fig{len(self.figures)}"
         base = {"margin": {"l": 60, "r": 20, "t": 40, "b": 50}, "height": 320, "font": {"size": 11}}
-        self.figures.append({"id": div, "data": data, "layout": {**base, **layout}})
-        return f'<div class="chart" id="{div}"></div>'
+        merged = {**base, **layout}
+        self.figures.append({"id": div, "data": data, "layout": merged})
+        # the box is as tall as the figure: tall charts (many columns) are not cut or squeezed
+        return f'<div class="chart" id="{div}" style="height:{int(merged["height"])}px"></div>'
 
     def badge(self, status: str) -> str:
         return f'<span class="badge {_e(status)}">{self.t("status_" + status)}</span>'
@@ -313,7 +315,9 @@ class _Page:
         if len(names) < 2:
             self.parts.append(f'<p class="note">{self.t("no_numeric")}</p></section>')
             return
-        size = max(360, 140 + 28 * len(names))
+        longest = max(len(n) for n in corr["columns"])
+        # room for the labels on both axes: long column names must not shrink the heatmap itself
+        size = max(360, 140 + 28 * len(names) + 6 * min(longest, 40))
         charts = []
         for key in ("pearson", "spearman"):
             trace = {
