@@ -199,3 +199,13 @@ def test_a_wide_table_is_shown_one_record_at_a_time(tmp_path: Path) -> None:
         app, ["sql", "select column_00, column_01 from wide", "-w", str(ws.path)], env={"COLUMNS": "80"}
     )
     assert "-[ record" not in narrow.output and "column_01" in narrow.output
+
+
+def test_every_command_says_what_it_does_in_korean_too() -> None:
+    import re
+
+    import typer.main
+
+    group = typer.main.get_command(app)
+    for name, command in group.commands.items():  # type: ignore[attr-defined]
+        assert re.search(r"[가-힣]", command.help or ""), f"`mirae {name} --help` has no Korean line"

@@ -237,7 +237,10 @@ def ingest(
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Read a file, URL or database table into a workspace table (one snapshot)."""
+    """Read a file, URL or database table into a workspace table (one snapshot).
+
+    수집: 파일·URL·데이터베이스 테이블을 워크스페이스 테이블로 읽어 들입니다 (스냅샷 하나).
+    """
     from mirae.service import IngestSpec
     from mirae.service import ingest as ingest_source
 
@@ -273,7 +276,10 @@ def ingest(
 @app.command("tables")
 @friendly_errors
 def list_tables(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
-    """List the workspace tables with rows, columns, snapshots and last update."""
+    """List the workspace tables with rows, columns, snapshots and last update.
+
+    테이블 목록: 행·열·스냅샷 수와 마지막 변경 시각을 보여 줍니다.
+    """
     ws = open_workspace(workspace)
     infos = ws.tables()
     if as_json:
@@ -296,7 +302,10 @@ def history(
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Show every snapshot of a table: when, who, how many rows, from where."""
+    """Show every snapshot of a table: when, who, how many rows, from where.
+
+    이력: 테이블의 모든 스냅샷(언제, 누가, 몇 행, 어디서)을 보여 줍니다.
+    """
     ws = open_workspace(workspace)
     snaps = ws.history(table)
     if as_json:
@@ -366,7 +375,10 @@ def show(
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Show a table's schema, row count and first rows."""
+    """Show a table's schema, row count and first rows.
+
+    보기: 테이블의 스키마, 행 수, 앞부분 행을 보여 줍니다.
+    """
     ws = open_workspace(workspace)
     columns = ws.schema(table, snapshot=snapshot)
     rows = ws.count(table, snapshot=snapshot)
@@ -408,6 +420,8 @@ def sql(
     REPLACE] TABLE name AS SELECT ... and INSERT INTO name SELECT ... write workspace
     tables; statements that would write files, attach databases or change settings are
     refused. Results stream, so --json works on any size.
+
+    SQL: 워크스페이스 테이블에 SQL을 실행합니다 (CREATE TABLE ... AS SELECT는 새 테이블을 씁니다).
     """
     from mirae.lake._query import plan
 
@@ -478,7 +492,10 @@ def drop(
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
     workspace: WorkspaceOpt = None,
 ) -> None:
-    """Delete a table with all its snapshots."""
+    """Delete a table with all its snapshots.
+
+    삭제: 테이블과 그 모든 스냅샷을 지웁니다.
+    """
     ws = open_workspace(workspace)
     if not yes:
         typer.confirm(f"Delete table '{table}' and its whole history?", abort=True)
@@ -493,7 +510,10 @@ def maintain(
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Remove files that no table snapshot references (left behind by a killed write)."""
+    """Remove files that no table snapshot references (left behind by a killed write).
+
+    정리: 어떤 스냅샷도 쓰지 않는 파일(강제 종료된 쓰기가 남긴 파일)을 지웁니다.
+    """
     ws = open_workspace(workspace)
     report = ws.maintain(dry_run=dry_run)
     if as_json:
@@ -523,7 +543,10 @@ def quality(
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Check a table's data quality; exits 1 when a check fails (to gate a pipeline)."""
+    """Check a table's data quality; exits 1 when a check fails (to gate a pipeline).
+
+    품질 점검: 검사가 실패하면 종료 코드 1로 끝납니다 (파이프라인 관문).
+    """
     from mirae.service import QualitySpec
     from mirae.service import quality as check_quality
 
@@ -579,7 +602,10 @@ def profile(
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Profile a table: histograms, top values, correlations, scatter plots."""
+    """Profile a table: histograms, top values, correlations, scatter plots.
+
+    탐색(EDA): 히스토그램, 상위 값, 상관관계, 산점도.
+    """
     from mirae.service import ProfileSpec
     from mirae.service import profile as profile_table
 
@@ -604,7 +630,10 @@ def demo(
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Ingest the bundled samples, check and profile them, and write the HTML report."""
+    """Ingest the bundled samples, check and profile them, and write the HTML report.
+
+    데모: 예제 데이터를 수집·점검·탐색하고, 모델 학습과 수요 예측까지 한 번에 보여 줍니다.
+    """
     from mirae.service import run_demo
 
     ws = open_workspace(workspace)

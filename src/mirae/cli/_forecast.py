@@ -155,7 +155,10 @@ def simulate(
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """What happens to units and margin at each discount: the pricing-meeting table."""
+    """What happens to units and margin at each discount: the pricing-meeting table.
+
+    시뮬레이션: 할인·가격·프로모션별 판매량과 마진 (가격 회의용 표).
+    """
     from mirae.service import SimulateSpec, simulate
 
     spec = SimulateSpec.parse(

@@ -70,7 +70,10 @@ def train(
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Find the best model for TARGET, log the run to MLflow and register it."""
+    """Find the best model for TARGET, log the run to MLflow and register it.
+
+    학습: TARGET을 예측할 최적 모델을 찾아 MLflow에 기록하고 등록합니다.
+    """
     from mirae.service import TrainSpec, train
 
     spec = TrainSpec.parse(
@@ -143,7 +146,10 @@ def list_models(
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """List registered models (or the versions of one) with aliases and lineage."""
+    """List registered models (or the versions of one) with aliases and lineage.
+
+    모델 목록: 등록된 모델(또는 한 모델의 버전)을 별칭·계보와 함께 보여 줍니다.
+    """
     from mirae.service import list_models as registered_models
     from mirae.service import model_versions
 
@@ -212,7 +218,10 @@ def evaluate(
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Evaluate a registered model on a table: metrics, curves, segments, explanations."""
+    """Evaluate a registered model on a table: metrics, curves, segments, explanations.
+
+    평가: 등록된 모델을 테이블로 평가합니다 (지표, 곡선, 세그먼트, 설명).
+    """
     from mirae.service import EvaluateSpec, evaluate
 
     spec = EvaluateSpec.parse(
@@ -253,7 +262,10 @@ def predict(
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Score a table with a registered model into a new table (one snapshot)."""
+    """Score a table with a registered model into a new table (one snapshot).
+
+    예측(스코어링): 등록된 모델로 테이블의 모든 행을 점수화해 새 테이블에 씁니다.
+    """
     from mirae.service import PredictSpec, predict
 
     spec = PredictSpec.parse(model=model, table=table, into=into, mode=mode)
@@ -283,7 +295,10 @@ def alias(
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Point MODEL@ALIAS at VERSION (moving it from the version it pointed at)."""
+    """Point MODEL@ALIAS at VERSION (moving it from the version it pointed at).
+
+    별칭: MODEL@ALIAS가 VERSION을 가리키게 합니다.
+    """
     from mirae.service import set_alias
 
     info = set_alias(open_context(workspace, tracking_uri), model, name, version)
