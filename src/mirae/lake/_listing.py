@@ -19,15 +19,15 @@ from pathlib import Path
 from typing import Any
 
 from mirae.errors import WorkspaceError
+from mirae.lake._catalog import CATALOG_FILE, NAMESPACE
 from mirae.lake._info import SnapshotInfo, TableInfo
 from mirae.lake._lineage import PROP_LINEAGE, Lineage
 from mirae.lake._locations import resolve
 
 __all__ = ["current_snapshot", "metadata", "snapshot_infos", "table_infos", "table_locations"]
 
-CATALOG_FILE = "catalog.db"
-NAMESPACE = "default"
-_PROP_SOURCE, _PROP_USER, _PROP_MODE = "mirae.source", "mirae.user", "mirae.mode"
+#: Snapshot properties mirae writes beside Iceberg's own (the lineage record is PROP_LINEAGE).
+PROP_SOURCE, PROP_USER, PROP_MODE = "mirae.source", "mirae.user", "mirae.mode"
 
 
 def table_locations(root: Path) -> dict[str, Path]:
@@ -111,12 +111,12 @@ def _snapshot_info(snap: dict[str, Any]) -> SnapshotInfo:
         parent_id=snap.get("parent-snapshot-id"),
         committed_at=_utc(snap["timestamp-ms"]),
         operation=operation,
-        mode=str(summary.get(_PROP_MODE, operation)),
+        mode=str(summary.get(PROP_MODE, operation)),
         rows_added=int(summary.get("added-records", 0)),
         rows_deleted=int(summary.get("deleted-records", 0)),
         total_rows=int(summary.get("total-records", 0)),
-        source=str(summary.get(_PROP_SOURCE, "")),
-        user=str(summary.get(_PROP_USER, "")),
+        source=str(summary.get(PROP_SOURCE, "")),
+        user=str(summary.get(PROP_USER, "")),
         lineage=Lineage.from_property(summary.get(PROP_LINEAGE)),
     )
 

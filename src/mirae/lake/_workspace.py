@@ -6,7 +6,6 @@ import os
 import shutil
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -28,6 +27,7 @@ from mirae.lake._catalog import (
 )
 from mirae.lake._info import ColumnInfo, SnapshotInfo, TableInfo
 from mirae.lake._lineage import PROP_LINEAGE, Lineage
+from mirae.lake._listing import PROP_MODE, PROP_SOURCE, PROP_USER
 from mirae.lake._locations import inside, require_inside, resolve
 from mirae.lake._views import _schema_at, confine, data_files, register_view
 
@@ -47,9 +47,6 @@ if TYPE_CHECKING:
 
 WriteMode = Literal["create", "append", "replace"]
 _MODES = ("create", "append", "replace")
-_PROP_MODE = "mirae.mode"
-_PROP_SOURCE = "mirae.source"
-_PROP_USER = "mirae.user"
 
 
 class Workspace:
@@ -365,7 +362,7 @@ class Workspace:
 
         arrow = normalize_for_iceberg(to_arrow(data))
         record = lineage or Lineage(operation="write")
-        props = {_PROP_SOURCE: str(source)[:900], _PROP_USER: self.user, PROP_LINEAGE: record.to_property()}
+        props = {PROP_SOURCE: str(source)[:900], PROP_USER: self.user, PROP_LINEAGE: record.to_property()}
         with writer_lock(self.path):
             ident = self._identifier(name)
             exists = self.catalog.table_exists(ident)
@@ -377,11 +374,11 @@ class Workspace:
                 raise TableExistsError(msg)
             if not exists:
                 self._refuse_case_clash(name)
-                return self._create(ident, arrow, {**props, _PROP_MODE: "create"})
+                return self._create(ident, arrow, {**props, PROP_MODE: "create"})
             table = self.catalog.load_table(ident)
             if mode == "append":
-                return self._append(table, arrow, {**props, _PROP_MODE: "append"})
-            return self._replace(table, arrow, {**props, _PROP_MODE: "replace"})
+                return self._append(table, arrow, {**props, PROP_MODE: "append"})
+            return self._replace(table, arrow, {**props, PROP_MODE: "replace"})
 
     def _refuse_case_clash(self, name: str) -> None:
         """Refuse a new name that differs from an existing table's only in case.
@@ -552,10 +549,6 @@ def _total_rows(snap: Any) -> int:
     if snap is None or snap.summary is None:
         return 0
     return int(snap.summary.additional_properties.get("total-records", 0))
-
-
-def _utc(timestamp_ms: int) -> datetime:
-    return datetime.fromtimestamp(timestamp_ms / 1000, tz=UTC)
 
 
 def _quote(identifier: str) -> str:

@@ -24,7 +24,9 @@ from typing import Annotated, Any, ClassVar, Literal, Self
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
+from mirae.core._i18n import Lang
 from mirae.errors import ConfigError
+from mirae.service._outputs import WriteMode
 
 __all__ = [
     "SPECS",
@@ -87,8 +89,8 @@ def _path_text(value: Any) -> Any:
 PathText = Annotated[str | None, BeforeValidator(_path_text)]
 Names = Annotated[tuple[str, ...], BeforeValidator(_names)]
 OptionalNames = Annotated[tuple[str, ...] | None, BeforeValidator(lambda v: _names(v) or None)]
-WriteMode = Literal["create", "replace", "append"]
-Lang = Literal["ko", "en"]
+#: What a model is trained for (``auto``: classes or numbers, read from the target).
+Task = Literal["auto", "classification", "regression"]
 
 
 class Spec(BaseModel):
@@ -267,7 +269,7 @@ class TrainSpec(Spec):
     operation: ClassVar[str] = "train"
     table: str = Field(min_length=1, description="Table to learn from (its latest snapshot).")
     target: str = Field(min_length=1, description="Column to predict.")
-    task: Literal["auto", "classification", "regression"] = "auto"
+    task: Task = "auto"
     time_budget: float | None = Field(default=None, gt=0, description="Seconds for the model search.")
     n_trials: int | None = Field(
         default=None,

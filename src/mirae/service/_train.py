@@ -20,12 +20,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from mirae.core._choices import check_choice
 from mirae.core._config import cpu_jobs
 from mirae.core._result import Result
 from mirae.errors import ConfigError, TargetError, TargetNotFoundError
 from mirae.service._context import Context
-from mirae.service._specs import TrainSpec
+from mirae.service._specs import Task, TrainSpec
 
 if TYPE_CHECKING:
     import numpy as np
@@ -37,7 +36,6 @@ if TYPE_CHECKING:
 
 __all__ = ["TrainRun", "train_table"]
 
-Task = Literal["auto", "classification", "regression"]
 #: A numeric target with more distinct values than this is treated as a regression target.
 MAX_CLASSES = 20
 #: Share of ``time_budget`` (after reading the table) for the model search and refit.
@@ -408,7 +406,6 @@ def train(ctx: Context, spec: TrainSpec, *, progress: Progress | None = None) ->
 def _resolve_task(y: pd.Series, task: Task) -> Literal["classification", "regression"]:
     import pandas as pd
 
-    check_choice(task, ("auto", "classification", "regression"), what="task (--task)")
     if task in ("classification", "regression"):
         return task
     if pd.api.types.is_bool_dtype(y) or not pd.api.types.is_numeric_dtype(y):
