@@ -282,3 +282,34 @@ class ModelIntegrityError(TrackingError):
 
 
 __all__ += ["ModelIntegrityError", "ModelNotFoundError", "TrackingError"]
+
+
+# -- segmentation
+#
+#   MiraeError
+#   └── SegmentError (ValueError)              segmentation input or settings (too few rows, k too large, ...)
+
+
+class SegmentError(MiraeError, ValueError):
+    """Segmentation cannot run on this input or with these settings."""
+
+
+__all__ += ["SegmentError"]
+
+
+# -- anomaly detection
+#
+#   MiraeError
+#   └── AnomalyError (ValueError)              anomaly-detection input or settings
+#       └── LogParseError                      a log file that cannot be read as lines
+
+
+class AnomalyError(MiraeError, ValueError):
+    """Anomaly detection cannot run on this input or with these settings."""
+
+
+class LogParseError(AnomalyError):
+    """A log file is empty, binary, or its lines do not match the given format."""
+
+
+__all__ += ["AnomalyError", "LogParseError"]
