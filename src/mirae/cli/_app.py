@@ -16,9 +16,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 from typer.exceptions import TyperException
 
-from mirae.cli._console import (
-    err_console,
-)
+from mirae.cli._console import err_console, say, set_terminal_lang
 from mirae.core._json import dumps
 from mirae.errors import MiraeError
 
@@ -52,7 +50,14 @@ TrackingOpt = Annotated[
         show_default=False,
     ),
 ]
-LangOpt = Annotated[str, typer.Option(help="Report language: ko or en (한국어 또는 영어).")]
+LangOpt = Annotated[
+    str | None,
+    typer.Option(
+        help="Language of the report and the messages: ko or en (default: mirae --lang, $MIRAE_LANG, else ko) "
+        "/ 보고서와 메시지 언어.",
+        show_default=False,
+    ),
+]
 AliasOpt = Annotated[str | None, typer.Option(help="Move this alias (e.g. champion) to the new version.")]
 RegisterOpt = Annotated[
     bool, typer.Option("--register/--no-register", help="Register the fitted model as a new version.")
@@ -77,7 +82,7 @@ WriteModeOpt = Annotated[
 EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 2, 2, 130
 #: What the global options set for this command: the command line is the only place
 #: mirae reads environment variables (MIRAE_HOME, MIRAE_USER, MIRAE_TRACKING_URI, MIRAE_DEBUG).
-_global: dict[str, Any] = {"on": False, "user": None}
+_global: dict[str, Any] = {"on": False, "user": None, "lang": None}
 
 
 def _print_version(value: bool) -> None:
@@ -107,6 +112,16 @@ def _options(
             show_default=False,
         ),
     ] = None,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            envvar="MIRAE_LANG",
+            help="Language of messages and reports: ko or en (default: the locale for messages, ko for "
+            "reports) / 메시지와 보고서 언어.",
+            show_default=False,
+        ),
+    ] = None,
     version: Annotated[
         bool,
         typer.Option(
@@ -115,8 +130,29 @@ def _options(
     ] = False,
 ) -> None:
     """mirae (미래): predictive analytics on your business tables."""
+    from mirae.core._i18n import check_lang
+
     _global["on"] = debug
     _global["user"] = user
+    try:
+        _global["lang"] = None if lang is None else check_lang(lang)
+    except MiraeError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--lang") from None
+    set_terminal_lang(_global["lang"])
+
+
+def report_lang(lang: str | None) -> str:
+    """The language of a command's report: its ``--lang``, else ``mirae --lang`` / ``MIRAE_LANG``, else ko.
+
+    A command's own ``--lang`` also switches the terminal's messages to that language.
+    """
+    from mirae.core._i18n import check_lang
+
+    if lang is None:
+        return str(_global["lang"] or "ko")
+    chosen = check_lang(lang)
+    set_terminal_lang(chosen)
+    return chosen
 
 
 def _fail(message: str, code: int, *, as_json: bool = False, kind: str = "error") -> typer.Exit:
@@ -126,7 +162,9 @@ def _fail(message: str, code: int, *, as_json: bool = False, kind: str = "error"
         sys.stderr.write(dumps({"error": kind, "detail": message, "exit_code": code}) + "\n")
         return typer.Exit(code=code)
     # the message goes in as plain text: brackets in it (``factors [...]``) are not markup
-    err_console.print(Text.assemble(("error:", "bold red"), " ", message), highlight=False, soft_wrap=True)
+    err_console.print(
+        Text.assemble((say("cli_error"), "bold red"), " ", message), highlight=False, soft_wrap=True
+    )
     return typer.Exit(code=code)
 
 
@@ -135,37 +173,22 @@ def _describe(exc: BaseException) -> tuple[str, int]:
     import errno
 
     if isinstance(exc, KeyboardInterrupt):
-        return "interrupted. Writes are atomic: no table was half-written.", EXIT_INTERRUPTED
+        return say("cli_interrupted"), EXIT_INTERRUPTED
     if isinstance(exc, MemoryError):
-        return (
-            "out of memory. Try a smaller table (or a sample of it), fewer --n-jobs, or a machine with more memory.",
-            EXIT_USAGE,
-        )
+        return say("cli_out_of_memory"), EXIT_USAGE
     if isinstance(exc, OSError):
         where = f" ({exc.filename})" if exc.filename else ""
         reason = exc.strerror or str(exc)
         if exc.errno == errno.ENOSPC:
-            return (
-                f"the disk is full{where}. No table was half-written; free some space "
-                "(`mirae maintain` removes files no snapshot needs) and run the command again.",
-                EXIT_USAGE,
-            )
+            return say("cli_disk_full", where=where), EXIT_USAGE
         if isinstance(exc, PermissionError):
-            return f"permission denied{where}. Check that you may read and write there.", EXIT_USAGE
-        return f"{reason}{where}. Check the path and the disk, then run the command again.", EXIT_USAGE
+            return say("cli_permission", where=where), EXIT_USAGE
+        return say("cli_os_error", reason=reason, where=where), EXIT_USAGE
     if type(exc).__module__.startswith("mlflow"):
         detail = getattr(exc, "message", None) or str(exc)
-        return (
-            f"the MLflow tracking store failed: {str(detail).strip().splitlines()[0]}. "
-            "Check --tracking-uri (or MIRAE_TRACKING_URI); the workspace's tables are unaffected.",
-            EXIT_USAGE,
-        )
+        return say("cli_tracking_failed", detail=str(detail).strip().splitlines()[0]), EXIT_USAGE
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-    return (
-        f"internal error ({type(exc).__name__}{': ' + text if text else ''}). This is a bug in mirae; "
-        "run the command again with --debug (mirae --debug ...) and report what it prints.",
-        EXIT_INTERNAL,
-    )
+    return say("cli_internal", kind=f"{type(exc).__name__}{': ' + text if text else ''}"), EXIT_INTERNAL
 
 
 def friendly_errors(func: F) -> F:

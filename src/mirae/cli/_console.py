@@ -20,10 +20,45 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from mirae.core._i18n import check_lang, label, message
 from mirae.core._json import dumps
 
 console = Console()
 err_console = Console(stderr=True)
+
+#: The terminal's language: set by ``--lang`` / ``MIRAE_LANG`` (global or a command's),
+#: else the locale's (``LC_ALL``, ``LC_MESSAGES``, ``LANG``: Korean for ``ko_KR...``), else English.
+_terminal: dict[str, str | None] = {"lang": None}
+
+
+def set_terminal_lang(lang: str | None) -> None:
+    """Print the terminal's messages in ``lang`` (``ko`` or ``en``; None: follow the locale)."""
+    _terminal["lang"] = None if lang is None else check_lang(lang)
+
+
+def terminal_lang() -> str:
+    """The language the terminal's messages are printed in."""
+    chosen = _terminal["lang"]
+    if chosen is not None:
+        return chosen
+    import os
+
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name)
+        if value:
+            return "ko" if value.lower().startswith("ko") else "en"
+    return "en"
+
+
+def say(key: str, **params: Any) -> str:
+    """The catalogue's sentence ``key`` in the terminal's language."""
+    return message(key, terminal_lang(), **params)
+
+
+def headers(*keys: str, **params: Any) -> list[str]:
+    """Table headers (catalogue keys ``cli_col_<key>``) in the terminal's language."""
+    lang = terminal_lang()
+    return [label(f"cli_col_{key}", lang).format(**params) for key in keys]
 
 
 def print_json(data: Any) -> None:

@@ -19,8 +19,9 @@ from mirae.cli._app import (
     app,
     friendly_errors,
     open_context,
+    report_lang,
 )
-from mirae.cli._console import print_json, print_table, progress_bar
+from mirae.cli._console import headers, print_json, print_table, progress_bar, say
 
 
 @app.command()
@@ -64,7 +65,7 @@ def forecast(
     alias: AliasOpt = None,
     register: RegisterOpt = True,
     html: Annotated[Path | None, typer.Option(help="Also write the forecast report (HTML) here.")] = None,
-    lang: LangOpt = "ko",
+    lang: LangOpt = None,
     tracking_uri: TrackingOpt = None,
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
@@ -101,7 +102,7 @@ def forecast(
         alias=alias,
         register=register,
         html=html,
-        lang=lang,
+        lang=report_lang(lang),
     )
     ctx = open_context(workspace, tracking_uri)
     with progress_bar(enabled=not as_json) as progress:
@@ -109,24 +110,27 @@ def forecast(
     if as_json:
         print_json(run.to_dict())
         return
-    typer.echo(f"{run.series:,} series x {run.horizon} periods -> table '{run.table}' ({run.rows:,} rows)")
+    typer.echo(
+        say("cli_forecast_done", series=run.series, horizon=run.horizon, table=run.table, rows=run.rows)
+    )
     if run.leaderboard:
         columns = list(run.leaderboard[0].keys())
-        print_table("backtest leaderboard", columns, [[r[c] for c in columns] for r in run.leaderboard])
+        print_table(say("cli_backtest_board"), columns, [[r[c] for c in columns] for r in run.leaderboard])
     for g in run.group_choice:
-        typer.echo(f"  {g['group']} series ({g['series']:,}): {g['model']}")
+        typer.echo(say("cli_group_model", group=g["group"], series=g["series"], model=g["model"]))
     if run.backtest_metrics:
         shown = ", ".join(f"{k.removeprefix('backtest_')} {v:.3f}" for k, v in run.backtest_metrics.items())
-        typer.echo(f"backtest of the forecast: {shown}")
+        typer.echo(say("cli_backtest_of", shown=shown))
     for note in run.notes:
-        typer.echo(f"  note: {note}")
+        typer.echo(say("cli_note", note=note))
     typer.echo(
-        f"per-series scores: '{run.scores_table}'" + (f"; MLflow run {run.run_id}" if run.run_id else "")
+        say("cli_scores_table", table=run.scores_table)
+        + (say("cli_mlflow_run", run=run.run_id) if run.run_id else "")
     )
     if run.model_ref:
-        typer.echo(f"registered forecaster {run.model_ref}" + (f" (@{alias})" if alias else ""))
+        typer.echo(say("cli_registered_forecaster", ref=run.model_ref) + (f" (@{alias})" if alias else ""))
     if run.html:
-        typer.echo(f"report: {run.html}")
+        typer.echo(say("cli_report", path=run.html))
 
 
 @app.command()
@@ -198,18 +202,23 @@ def simulate(
         for r in run.scenarios.to_dict("records")
     ]
     print_table(
-        f"what-if for {run.selection}, next {run.horizon} periods (baseline {run.baseline_units:,.0f} units "
-        f"at {run.reference_price:,.2f})",
-        ["scenario", "discount", "price", "units", "revenue", "margin", "margin %"],
+        say(
+            "cli_whatif_title",
+            selection=run.selection,
+            horizon=run.horizon,
+            units=run.baseline_units,
+            price=run.reference_price,
+        ),
+        headers("scenario", "discount", "price", "units", "revenue", "margin", "margin_pct"),
         rows,
     )
     spread = run.elasticity_interval
     typer.echo(
-        f"price response: {run.method}; elasticity {run.elasticity:.2f}"
-        + (f" (95 % interval {spread[0]:.2f} to {spread[1]:.2f})" if spread else "")
-        + (f", promotion uplift x{math.exp(run.uplift):.2f}" if promo else "")
-        + f" ({run.n_obs:,} observations)."
-        + (" * = best margin" if run.scenarios["best"].any() else " No scenario marked best (see the note).")
+        say("cli_elasticity", method=run.method, elasticity=run.elasticity)
+        + (say("cli_elasticity_interval", low=spread[0], high=spread[1]) if spread else "")
+        + (say("cli_uplift", uplift=math.exp(run.uplift)) if promo else "")
+        + say("cli_observations", n=run.n_obs)
+        + (say("cli_best_marked") if run.scenarios["best"].any() else say("cli_no_best"))
     )
     for note in run.notes:
-        typer.echo(f"  note: {note}")
+        typer.echo(say("cli_note", note=note))

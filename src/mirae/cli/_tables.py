@@ -8,8 +8,25 @@ from typing import Annotated, Any
 
 import typer
 
-from mirae.cli._app import JsonOpt, LangOpt, WorkspaceOpt, app, friendly_errors, open_context, open_workspace
-from mirae.cli._console import first_rows, print_json, print_json_stream, print_table, progress_bar
+from mirae.cli._app import (
+    JsonOpt,
+    LangOpt,
+    WorkspaceOpt,
+    app,
+    friendly_errors,
+    open_context,
+    open_workspace,
+    report_lang,
+)
+from mirae.cli._console import (
+    first_rows,
+    headers,
+    print_json,
+    print_json_stream,
+    print_table,
+    progress_bar,
+    say,
+)
 
 
 @app.command()
@@ -68,11 +85,17 @@ def ingest(
         return
     snapshot = data["snapshot"]
     typer.echo(
-        f"{data['rows']:,} rows x {len(data['columns'])} columns -> table '{name}' "
-        f"(snapshot {snapshot['snapshot_id']}, mode {snapshot['mode']})"
+        say(
+            "cli_ingested",
+            rows=data["rows"],
+            columns=len(data["columns"]),
+            table=name,
+            snapshot=snapshot["snapshot_id"],
+            mode=snapshot["mode"],
+        )
     )
     for note in data.get("notes", []):
-        typer.echo(f"  note: {note}")
+        typer.echo(say("cli_note", note=note))
 
 
 @app.command("tables")
@@ -88,11 +111,11 @@ def list_tables(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> Non
         print_json([i.to_dict() for i in infos])
         return
     if not infos:
-        typer.echo(f"No tables yet in {ws.path}. Add one with `mirae ingest FILE --name TABLE`.")
+        typer.echo(say("cli_no_tables", path=ws.path))
         return
     print_table(
         f"{ws.path}",
-        ["table", "rows", "columns", "snapshots", "updated (UTC)"],
+        headers("table", "rows", "columns", "snapshots", "updated"),
         [(i.name, f"{i.rows:,}", i.columns, i.snapshots, i.updated_at) for i in infos],
     )
 
@@ -114,8 +137,8 @@ def history(
         print_json([s.to_dict() for s in snaps])
         return
     print_table(
-        f"history of {table}",
-        ["snapshot", "committed (UTC)", "mode", "+rows", "-rows", "total", "user", "source"],
+        say("cli_history_of", table=table),
+        headers("snapshot", "committed", "mode", "added", "deleted", "total", "user", "source"),
         [
             (
                 s.snapshot_id,
@@ -151,16 +174,16 @@ def lineage(
     for step in graph:
         pad = "  " * step.depth + ("└─ " if step.depth else "")
         if step.missing:
-            typer.echo(f"{pad}{step.table}@{step.snapshot_id}  (no longer in the workspace)")
+            typer.echo(f"{pad}{step.table}@{step.snapshot_id}  {say('cli_gone')}")
             continue
         extra = []
         if step.model:
-            extra.append(f"model {step.model}")
+            extra.append(say("cli_model_of_step", model=step.model))
         if step.run_id:
-            extra.append(f"MLflow run {step.run_id}")
+            extra.append(say("cli_run_of_step", run=step.run_id))
         when = step.committed_at.strftime("%Y-%m-%d %H:%M:%S") if step.committed_at else ""
         typer.echo(
-            f"{pad}{step.table}@{step.snapshot_id}  {step.operation}  {when} UTC by {step.user or '?'}"
+            f"{pad}{step.table}@{step.snapshot_id}  {step.operation}  {say('cli_by', when=when, user=step.user or '?')}"
             + (f"  ({', '.join(extra)})" if extra else "")
         )
         for origin in step.inputs:
@@ -195,7 +218,11 @@ def show(
             }
         )
         return
-    print_table(f"{table}: {rows:,} rows", ["column", "type"], [(c.name, c.type) for c in columns])
+    print_table(
+        say("cli_rows_of", table=table, rows=rows),
+        headers("column", "type"),
+        [(c.name, c.type) for c in columns],
+    )
     print_table(None, head.column_names, [list(r.values()) for r in head.to_pylist()])
 
 
@@ -236,7 +263,13 @@ def sql(
             return
         for row in result.to_pylist():
             typer.echo(
-                f"{row['mode']} table '{row['table']}': {row['rows']:,} rows (snapshot {row['snapshot_id']})"
+                say(
+                    "cli_sql_wrote",
+                    mode=row["mode"],
+                    table=row["table"],
+                    rows=row["rows"],
+                    snapshot=row["snapshot_id"],
+                )
             )
         return
     if out is not None:
@@ -246,7 +279,15 @@ def sql(
         if as_json:
             print_json(result.to_dict())
         else:
-            typer.echo(f"{result.rows:,} rows x {result.columns} columns -> {result.path} ({result.format})")
+            typer.echo(
+                say(
+                    "cli_exported",
+                    rows=result.rows,
+                    columns=result.columns,
+                    path=result.path,
+                    format=result.format,
+                )
+            )
         return
     with ws.sql_reader(query, allow_read=allowed) as reader:
         if as_json:
@@ -255,7 +296,7 @@ def sql(
         shown, more = first_rows(reader, limit)
     print_table(None, shown.column_names, [list(r.values()) for r in shown.to_pylist()])
     if more:
-        typer.echo("... more rows not shown (use --limit N, or --json for all of them)")
+        typer.echo(say("cli_more_rows"))
 
 
 @app.command()
@@ -284,7 +325,15 @@ def export(
         print_json(result.to_dict())
         return
     shown = f", {result.encoding}" if result.encoding else ""
-    typer.echo(f"{result.rows:,} rows x {result.columns} columns -> {result.path} ({result.format}{shown})")
+    typer.echo(
+        say(
+            "cli_exported",
+            rows=result.rows,
+            columns=result.columns,
+            path=result.path,
+            format=f"{result.format}{shown}",
+        )
+    )
 
 
 @app.command()
@@ -300,9 +349,9 @@ def drop(
     """
     ws = open_workspace(workspace)
     if not yes:
-        typer.confirm(f"Delete table '{table}' and its whole history?", abort=True)
+        typer.confirm(say("cli_confirm_drop", table=table), abort=True)
     ws.drop(table)
-    typer.echo(f"dropped '{table}'")
+    typer.echo(say("cli_dropped", table=table))
 
 
 @app.command()
@@ -321,15 +370,18 @@ def maintain(
     if as_json:
         print_json(report.to_dict())
         return
-    verb = "would remove" if dry_run else "removed"
     typer.echo(
-        f"{verb} {len(report.removed):,} unreferenced file(s), {report.bytes_removed / 1e6:,.1f} MB; "
-        f"kept {report.referenced:,} file(s) that snapshots use"
+        say(
+            "cli_maintain_dry" if dry_run else "cli_maintained",
+            files=len(report.removed),
+            mb=report.bytes_removed / 1e6,
+            kept=report.referenced,
+        )
     )
     for path in report.removed[:20]:
         typer.echo(f"  {path}")
     if len(report.removed) > 20:
-        typer.echo(f"  ... and {len(report.removed) - 20:,} more")
+        typer.echo(say("cli_and_more", count=len(report.removed) - 20))
 
 
 @app.command()
@@ -341,7 +393,7 @@ def quality(
     ] = None,
     checks: Annotated[Path | None, typer.Option(help="YAML file of declared checks.")] = None,
     html: Annotated[Path | None, typer.Option(help="Also write a standalone HTML report here.")] = None,
-    lang: LangOpt = "ko",
+    lang: LangOpt = None,
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -352,7 +404,7 @@ def quality(
     from mirae.service import QualitySpec
     from mirae.service import quality as check_quality
 
-    spec = QualitySpec.parse(table=table, against=against, checks=checks, html=html, lang=lang)
+    spec = QualitySpec.parse(table=table, against=against, checks=checks, html=html, lang=report_lang(lang))
     ctx = open_context(workspace)
     with progress_bar(enabled=not as_json) as progress:
         report = check_quality(ctx, spec, progress=progress)
@@ -367,9 +419,13 @@ def quality(
 def _print_quality(report: Any, html: Path | None) -> None:
     data = report.to_dict()
     print_table(
-        f"quality of {data.get('table')}: {data.get('rows', 0):,} rows, "
-        f"{data.get('duplicate_rows', 0):,} duplicate rows",
-        ["column", "type", "nulls", "null %", "distinct", "outliers (IQR)", "flags"],
+        say(
+            "cli_quality_of",
+            table=data.get("table"),
+            rows=data.get("rows", 0),
+            dup=data.get("duplicate_rows", 0),
+        ),
+        headers("column", "type", "nulls", "null_pct", "distinct", "outliers", "flags"),
         [
             (
                 c.get("name"),
@@ -386,13 +442,13 @@ def _print_quality(report: Any, html: Path | None) -> None:
     results = data.get("checks", [])
     if results:
         print_table(
-            "checks",
-            ["check", "status", "detail"],
+            say("cli_checks"),
+            headers("check", "status", "detail"),
             [(r.get("name"), r.get("status"), r.get("message")) for r in results],
         )
-    typer.echo(f"status: {data.get('status')}")
+    typer.echo(say("cli_status", status=data.get("status")))
     if html:
-        typer.echo(f"report: {html}")
+        typer.echo(say("cli_report", path=html))
 
 
 @app.command()
@@ -400,7 +456,7 @@ def _print_quality(report: Any, html: Path | None) -> None:
 def profile(
     table: Annotated[str, typer.Argument(help="Table name.")],
     html: Annotated[Path | None, typer.Option(help="Write a standalone HTML report here.")] = None,
-    lang: LangOpt = "ko",
+    lang: LangOpt = None,
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -411,7 +467,7 @@ def profile(
     from mirae.service import ProfileSpec
     from mirae.service import profile as profile_table
 
-    spec = ProfileSpec.parse(table=table, html=html, lang=lang)
+    spec = ProfileSpec.parse(table=table, html=html, lang=report_lang(lang))
     ctx = open_context(workspace)
     with progress_bar(enabled=not as_json) as progress:
         result = profile_table(ctx, spec, progress=progress)
@@ -419,16 +475,16 @@ def profile(
         print_json(result.to_dict())
         return
     data = result.to_dict()
-    typer.echo(f"profiled '{table}': {len(data.get('columns', []))} columns")
+    typer.echo(say("cli_profiled", table=table, columns=len(data.get("columns", []))))
     if html:
-        typer.echo(f"report: {html}")
+        typer.echo(say("cli_report", path=html))
 
 
 @app.command()
 @friendly_errors
 def demo(
     out: Annotated[Path, typer.Option(help="Folder for the demo's reports.")] = Path("mirae-demo"),
-    lang: LangOpt = "ko",
+    lang: LangOpt = None,
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -440,27 +496,31 @@ def demo(
 
     ws = open_workspace(workspace)
     with progress_bar(enabled=not as_json) as progress:
-        result = run_demo(ws, out, lang=lang, progress=progress)  # type: ignore[arg-type]
+        result = run_demo(ws, out, lang=report_lang(lang), progress=progress)  # type: ignore[arg-type]
     if as_json:
         print_json(result.to_dict())
         return
     print_table(
-        f"mirae demo — workspace {ws.path}",
-        ["table", "rows", "columns", "quality", "report"],
+        say("cli_demo_title", path=ws.path),
+        headers("table", "rows", "columns", "quality", "report"),
         [(t.table, f"{t.rows:,}", t.columns, t.status, t.report) for t in result.tables],
     )
     if result.model is not None:
         m = result.model
         typer.echo(
-            f"trained {m.name}/{m.version} (@{m.alias}): holdout {m.metric} "
-            f"{m.holdout.get(m.metric, float('nan')):.3f} on rows the search never saw "
-            f"(cross-validation {m.cv_score:.3f}); "
-            f"report: {m.report}"
+            say(
+                "cli_demo_model",
+                model=f"{m.name}/{m.version}",
+                alias=m.alias,
+                metric=m.metric,
+                holdout=m.holdout.get(m.metric, float("nan")),
+                cv=m.cv_score,
+                report=m.report,
+            )
         )
     if result.forecast is not None:
         f = result.forecast
         typer.echo(
-            f"forecast {f.series} products x {f.horizon} weeks -> table '{f.table}' "
-            f"(forecast by: {f.best_model}); see `mirae show {f.table}`"
+            say("cli_demo_forecast", series=f.series, horizon=f.horizon, table=f.table, model=f.best_model)
         )
-    typer.echo(f"Open the report: {result.tables[0].report}")
+    typer.echo(say("cli_open_report", path=result.tables[0].report))

@@ -19,8 +19,9 @@ from mirae.cli._app import (
     app,
     friendly_errors,
     open_context,
+    report_lang,
 )
-from mirae.cli._console import print_json, print_table, progress_bar
+from mirae.cli._console import headers, print_json, print_table, progress_bar, say
 
 LEADERBOARD_SHOWN = 10
 
@@ -65,7 +66,7 @@ def train(
     ] = None,
     n_jobs: Annotated[int, typer.Option("--n-jobs", help="Threads the models may use (-1: all cores).")] = -1,
     html: Annotated[Path | None, typer.Option(help="Also write the holdout report here.")] = None,
-    lang: LangOpt = "ko",
+    lang: LangOpt = None,
     tracking_uri: TrackingOpt = None,
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
@@ -76,6 +77,7 @@ def train(
     """
     from mirae.service import TrainSpec, train
 
+    lang = report_lang(lang)
     spec = TrainSpec.parse(
         table=table,
         target=target,
@@ -111,8 +113,8 @@ def train(
     board = run.leaderboard[:LEADERBOARD_SHOWN]
     metric_name = run.metric
     print_table(
-        f"leaderboard for {target!r} on {table} ({run.rows_train:,} training rows, {run.task})",
-        ["rank", "model", f"{metric_name} mean", "± std", "fit s", "chosen"],
+        say("cli_leaderboard_for", target=target, table=table, rows=run.rows_train, task=run.task),
+        headers("rank", "model", "mean", "std", "fit_s", "chosen", metric=metric_name),
         [
             (
                 r["rank"],
@@ -127,15 +129,15 @@ def train(
     )
     if run.holdout_metrics:
         shown = ", ".join(f"{k} {v:.4f}" for k, v in list(run.holdout_metrics.items())[:6])
-        typer.echo(f"holdout ({run.rows_holdout:,} rows): {shown}")
+        typer.echo(say("cli_holdout", rows=run.rows_holdout, shown=shown))
     for note in run.notices:
-        typer.echo(f"  note: {note}")
-    typer.echo(f"run {run.run_id} in experiment '{run.experiment}'")
+        typer.echo(say("cli_note", note=note))
+    typer.echo(say("cli_run_in", run=run.run_id, experiment=run.experiment))
     if run.model_ref:
         alias_text = f" (@{run.alias})" if run.alias else ""
-        typer.echo(f"registered model {run.model_ref}{alias_text}")
+        typer.echo(say("cli_registered_model", ref=run.model_ref) + alias_text)
     if html is not None and run.report is not None:
-        typer.echo(f"report: {html}")
+        typer.echo(say("cli_report", path=html))
 
 
 @app.command("models")
@@ -160,8 +162,8 @@ def list_models(
             print_json([v.to_dict() for v in versions])
             return
         print_table(
-            f"versions of {name}",
-            ["version", "aliases", "table", "snapshot", "target", "task", "run", "created (UTC)"],
+            say("cli_versions_of", name=name),
+            headers("version", "aliases", "table", "snapshot", "target", "task", "run", "created"),
             [
                 (
                     v.version,
@@ -182,11 +184,11 @@ def list_models(
         print_json([m.to_dict() for m in models])
         return
     if not models:
-        typer.echo("No registered models yet. Train one with `mirae train TABLE --target COLUMN`.")
+        typer.echo(say("cli_no_models"))
         return
     print_table(
-        "registered models",
-        ["model", "latest version", "aliases", "updated (UTC)"],
+        say("cli_registered_models"),
+        headers("model", "latest", "aliases", "updated"),
         [
             (
                 m.name,
@@ -209,7 +211,7 @@ def evaluate(
         str | None, typer.Option("--segment-by", help="Columns for the per-segment error table.")
     ] = None,
     html: Annotated[Path | None, typer.Option(help="Write the standalone HTML report here.")] = None,
-    lang: LangOpt = "ko",
+    lang: LangOpt = None,
     explain: ExplainOpt = True,
     positive: Annotated[
         str | None, typer.Option(help="The class treated as positive (default: the one set at training).")
@@ -224,6 +226,7 @@ def evaluate(
     """
     from mirae.service import EvaluateSpec, evaluate
 
+    lang = report_lang(lang)
     spec = EvaluateSpec.parse(
         model=model,
         table=table,
@@ -241,14 +244,14 @@ def evaluate(
         print_json(result.to_dict())
         return
     print_table(
-        f"{result.model} on {table} ({result.rows:,} rows)",
-        ["metric", "value"],
+        say("cli_evaluated", model=result.model, table=table, rows=result.rows),
+        headers("metric", "value"),
         [(k, _fmt(v)) for k, v in result.metrics.items()],
     )
     if result.missing_target:
-        typer.echo(f"  note: dropped {result.missing_target:,} rows with no {target!r}")
+        typer.echo(say("cli_dropped_no_target", rows=result.missing_target, target=target))
     if result.html:
-        typer.echo(f"report: {result.html}")
+        typer.echo(say("cli_report", path=result.html))
 
 
 @app.command()
@@ -276,13 +279,19 @@ def predict(
         print_json(run.to_dict())
         return
     typer.echo(
-        f"{run.rows:,} rows scored with {run.model} -> table '{run.table}' "
-        f"(snapshot {run.snapshot.snapshot_id}; added {', '.join(run.added_columns)})"
+        say(
+            "cli_scored",
+            rows=run.rows,
+            model=run.model,
+            table=run.table,
+            snapshot=run.snapshot.snapshot_id,
+            added=", ".join(run.added_columns),
+        )
     )
     if run.ignored_columns:
-        typer.echo(f"  note: not used by the model: {', '.join(run.ignored_columns)}")
+        typer.echo(say("cli_not_used", columns=", ".join(run.ignored_columns)))
     for note in run.notes:
-        typer.echo(f"  note: {note}")
+        typer.echo(say("cli_note", note=note))
 
 
 @app.command()
@@ -305,4 +314,4 @@ def alias(
     if as_json:
         print_json(info.to_dict())
         return
-    typer.echo(f"{model}@{name} -> version {info.version}")
+    typer.echo(say("cli_alias_set", model=model, alias=name, version=info.version))

@@ -20,6 +20,54 @@ LANGS: tuple[str, ...] = ("ko", "en")
 
 #: key: (Korean, English)
 LABELS: dict[str, tuple[str, str]] = {
+    # -- the command line's table headers (English as printed; `cli.headers` looks them up)
+    "cli_col_table": ("테이블", "table"),
+    "cli_col_rows": ("행 수", "rows"),
+    "cli_col_columns": ("열 수", "columns"),
+    "cli_col_snapshots": ("스냅샷 수", "snapshots"),
+    "cli_col_updated": ("변경 시각 (UTC)", "updated (UTC)"),
+    "cli_col_snapshot": ("스냅샷", "snapshot"),
+    "cli_col_committed": ("커밋 시각 (UTC)", "committed (UTC)"),
+    "cli_col_mode": ("모드", "mode"),
+    "cli_col_added": ("+행", "+rows"),
+    "cli_col_deleted": ("-행", "-rows"),
+    "cli_col_total": ("전체", "total"),
+    "cli_col_user": ("사용자", "user"),
+    "cli_col_source": ("출처", "source"),
+    "cli_col_column": ("열", "column"),
+    "cli_col_type": ("자료형", "type"),
+    "cli_col_nulls": ("결측", "nulls"),
+    "cli_col_null_pct": ("결측 %", "null %"),
+    "cli_col_distinct": ("고유값", "distinct"),
+    "cli_col_outliers": ("이상치 (IQR)", "outliers (IQR)"),
+    "cli_col_flags": ("표시", "flags"),
+    "cli_col_check": ("점검", "check"),
+    "cli_col_status": ("상태", "status"),
+    "cli_col_detail": ("내용", "detail"),
+    "cli_col_quality": ("품질", "quality"),
+    "cli_col_report": ("보고서", "report"),
+    "cli_col_scenario": ("시나리오", "scenario"),
+    "cli_col_discount": ("할인율", "discount"),
+    "cli_col_price": ("가격", "price"),
+    "cli_col_units": ("수량", "units"),
+    "cli_col_revenue": ("매출", "revenue"),
+    "cli_col_margin": ("이익", "margin"),
+    "cli_col_margin_pct": ("이익률", "margin %"),
+    "cli_col_rank": ("순위", "rank"),
+    "cli_col_model": ("모델", "model"),
+    "cli_col_mean": ("{metric} 평균", "{metric} mean"),
+    "cli_col_std": ("± 표준편차", "± std"),
+    "cli_col_fit_s": ("학습 초", "fit s"),
+    "cli_col_chosen": ("선택", "chosen"),
+    "cli_col_version": ("버전", "version"),
+    "cli_col_aliases": ("별칭", "aliases"),
+    "cli_col_target": ("목표 변수", "target"),
+    "cli_col_task": ("과제", "task"),
+    "cli_col_run": ("실행", "run"),
+    "cli_col_created": ("생성 시각 (UTC)", "created (UTC)"),
+    "cli_col_latest": ("최신 버전", "latest version"),
+    "cli_col_metric": ("지표", "metric"),
+    "cli_col_value": ("값", "value"),
     "seasonal_index_section": ("계절지수", "Seasonal index"),
     "seasonal_index_note": (
         "계절지수법 단계: 실적 → 이동평균 추세 → 변동성 범위로 이상치 정제 → 평활 → 시점별 지수 (평균 1). "
@@ -325,6 +373,157 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "dtype": (
         "'{name}'은(는) {type}입니다; {expected}이어야 합니다.",
         "'{name}' is {type}; {expected} expected.",
+    ),
+    # -- the command line (what `mirae` prints on the terminal)
+    "cli_error": ("오류:", "error:"),
+    "cli_note": ("  참고: {note}", "  note: {note}"),
+    "cli_report": ("보고서: {path}", "report: {path}"),
+    "cli_more_rows": (
+        "... 나머지 행은 생략했습니다 (--limit N, 또는 전부 보려면 --json)",
+        "... more rows not shown (use --limit N, or --json for all of them)",
+    ),
+    "cli_ingested": (
+        "{rows:,}행 x {columns}열 -> 테이블 '{table}' (스냅샷 {snapshot}, 모드 {mode})",
+        "{rows:,} rows x {columns} columns -> table '{table}' (snapshot {snapshot}, mode {mode})",
+    ),
+    "cli_no_tables": (
+        "{path}에 아직 테이블이 없습니다. `mirae ingest FILE --name TABLE`로 추가하세요.",
+        "No tables yet in {path}. Add one with `mirae ingest FILE --name TABLE`.",
+    ),
+    "cli_history_of": ("{table}의 이력", "history of {table}"),
+    "cli_gone": ("(작업 공간에 더 이상 없음)", "(no longer in the workspace)"),
+    "cli_by": ("{when} UTC, {user}", "{when} UTC by {user}"),
+    "cli_model_of_step": ("모델 {model}", "model {model}"),
+    "cli_run_of_step": ("MLflow 실행 {run}", "MLflow run {run}"),
+    "cli_rows_of": ("{table}: {rows:,}행", "{table}: {rows:,} rows"),
+    "cli_sql_wrote": (
+        "테이블 '{table}' {mode}: {rows:,}행 (스냅샷 {snapshot})",
+        "{mode} table '{table}': {rows:,} rows (snapshot {snapshot})",
+    ),
+    "cli_exported": (
+        "{rows:,}행 x {columns}열 -> {path} ({format})",
+        "{rows:,} rows x {columns} columns -> {path} ({format})",
+    ),
+    "cli_confirm_drop": (
+        "테이블 '{table}'과(와) 그 이력 전체를 지울까요?",
+        "Delete table '{table}' and its whole history?",
+    ),
+    "cli_dropped": ("'{table}'을(를) 지웠습니다", "dropped '{table}'"),
+    "cli_maintained": (
+        "참조되지 않는 파일 {files:,}개, {mb:,.1f} MB를 지웠습니다; 스냅샷이 쓰는 파일 {kept:,}개는 그대로 둡니다",
+        "removed {files:,} unreferenced file(s), {mb:,.1f} MB; kept {kept:,} file(s) that snapshots use",
+    ),
+    "cli_maintain_dry": (
+        "참조되지 않는 파일 {files:,}개, {mb:,.1f} MB를 지울 수 있습니다; 스냅샷이 쓰는 파일 {kept:,}개는 그대로 둡니다",
+        "would remove {files:,} unreferenced file(s), {mb:,.1f} MB; kept {kept:,} file(s) that snapshots use",
+    ),
+    "cli_and_more": ("  ... 외 {count:,}개", "  ... and {count:,} more"),
+    "cli_quality_of": (
+        "{table} 품질: {rows:,}행, 중복 행 {dup:,}개",
+        "quality of {table}: {rows:,} rows, {dup:,} duplicate rows",
+    ),
+    "cli_checks": ("점검 결과", "checks"),
+    "cli_status": ("상태: {status}", "status: {status}"),
+    "cli_profiled": ("'{table}' 탐색 완료: {columns}열", "profiled '{table}': {columns} columns"),
+    "cli_demo_title": ("mirae 데모 — 작업 공간 {path}", "mirae demo — workspace {path}"),
+    "cli_demo_model": (
+        "{model} 학습 (@{alias}): 탐색에 쓰이지 않은 행에서 검증 {metric} {holdout:.3f} "
+        "(교차 검증 {cv:.3f}); 보고서: {report}",
+        "trained {model} (@{alias}): holdout {metric} {holdout:.3f} on rows the search never saw "
+        "(cross-validation {cv:.3f}); report: {report}",
+    ),
+    "cli_demo_forecast": (
+        "상품 {series}개 x {horizon}주 예측 -> 테이블 '{table}' (예측 모델: {model}); `mirae show {table}`로 보세요",
+        "forecast {series} products x {horizon} weeks -> table '{table}' (forecast by: {model}); "
+        "see `mirae show {table}`",
+    ),
+    "cli_open_report": ("보고서를 여세요: {path}", "Open the report: {path}"),
+    "cli_forecast_done": (
+        "시계열 {series:,}개 x {horizon}기간 -> 테이블 '{table}' ({rows:,}행)",
+        "{series:,} series x {horizon} periods -> table '{table}' ({rows:,} rows)",
+    ),
+    "cli_backtest_board": ("백테스트 순위", "backtest leaderboard"),
+    "cli_group_model": ("  {group} 시계열 ({series:,}개): {model}", "  {group} series ({series:,}): {model}"),
+    "cli_backtest_of": ("예측의 백테스트: {shown}", "backtest of the forecast: {shown}"),
+    "cli_scores_table": ("시계열별 점수: '{table}'", "per-series scores: '{table}'"),
+    "cli_mlflow_run": ("; MLflow 실행 {run}", "; MLflow run {run}"),
+    "cli_registered_forecaster": ("예측 모델 등록: {ref}", "registered forecaster {ref}"),
+    "cli_whatif_title": (
+        "{selection} 가격 시나리오, 다음 {horizon}기간 (기준 {units:,.0f}개, 가격 {price:,.2f})",
+        "what-if for {selection}, next {horizon} periods (baseline {units:,.0f} units at {price:,.2f})",
+    ),
+    "cli_elasticity": (
+        "가격 반응: {method}; 탄력성 {elasticity:.2f}",
+        "price response: {method}; elasticity {elasticity:.2f}",
+    ),
+    "cli_elasticity_interval": (
+        " (95 % 구간 {low:.2f} ~ {high:.2f})",
+        " (95 % interval {low:.2f} to {high:.2f})",
+    ),
+    "cli_uplift": (", 프로모션 효과 x{uplift:.2f}", ", promotion uplift x{uplift:.2f}"),
+    "cli_observations": (" (관측 {n:,}개).", " ({n:,} observations)."),
+    "cli_best_marked": (" * = 이익 최대", " * = best margin"),
+    "cli_no_best": (
+        " 최선으로 표시한 시나리오가 없습니다 (참고를 보세요).",
+        " No scenario marked best (see the note).",
+    ),
+    "cli_leaderboard_for": (
+        "{table}의 {target!r} 후보 모델 순위 (학습 {rows:,}행, {task})",
+        "leaderboard for {target!r} on {table} ({rows:,} training rows, {task})",
+    ),
+    "cli_holdout": ("검증 데이터 ({rows:,}행): {shown}", "holdout ({rows:,} rows): {shown}"),
+    "cli_run_in": ("실험 '{experiment}'의 실행 {run}", "run {run} in experiment '{experiment}'"),
+    "cli_registered_model": ("모델 등록: {ref}", "registered model {ref}"),
+    "cli_versions_of": ("{name}의 버전", "versions of {name}"),
+    "cli_no_models": (
+        "등록된 모델이 아직 없습니다. `mirae train TABLE --target COLUMN`으로 학습하세요.",
+        "No registered models yet. Train one with `mirae train TABLE --target COLUMN`.",
+    ),
+    "cli_registered_models": ("등록된 모델", "registered models"),
+    "cli_evaluated": ("{table}에서 {model} ({rows:,}행)", "{model} on {table} ({rows:,} rows)"),
+    "cli_dropped_no_target": (
+        "  참고: {target!r} 값이 없는 {rows:,}행은 뺐습니다",
+        "  note: dropped {rows:,} rows with no {target!r}",
+    ),
+    "cli_scored": (
+        "{rows:,}행을 {model}(으)로 점수화 -> 테이블 '{table}' (스냅샷 {snapshot}; 추가된 열 {added})",
+        "{rows:,} rows scored with {model} -> table '{table}' (snapshot {snapshot}; added {added})",
+    ),
+    "cli_not_used": ("  참고: 모델이 쓰지 않는 열: {columns}", "  note: not used by the model: {columns}"),
+    "cli_alias_set": ("{model}@{alias} -> 버전 {version}", "{model}@{alias} -> version {version}"),
+    "cli_interrupted": (
+        "중단되었습니다. 쓰기는 원자적이라 반쯤 쓰인 테이블은 없습니다.",
+        "interrupted. Writes are atomic: no table was half-written.",
+    ),
+    "cli_out_of_memory": (
+        "메모리가 부족합니다. 더 작은 테이블(또는 표본), 더 적은 --n-jobs, 또는 메모리가 더 큰 컴퓨터로 해 보세요.",
+        "out of memory. Try a smaller table (or a sample of it), fewer --n-jobs, or a machine with more memory.",
+    ),
+    "cli_disk_full": (
+        "디스크가 가득 찼습니다{where}. 반쯤 쓰인 테이블은 없습니다; 공간을 비우고 "
+        "(`mirae maintain`은 어떤 스냅샷도 쓰지 않는 파일을 지웁니다) 명령을 다시 실행하세요.",
+        "the disk is full{where}. No table was half-written; free some space "
+        "(`mirae maintain` removes files no snapshot needs) and run the command again.",
+    ),
+    "cli_permission": (
+        "권한이 없습니다{where}. 그곳을 읽고 쓸 수 있는지 확인하세요.",
+        "permission denied{where}. Check that you may read and write there.",
+    ),
+    "cli_os_error": (
+        "{reason}{where}. 경로와 디스크를 확인한 뒤 명령을 다시 실행하세요.",
+        "{reason}{where}. Check the path and the disk, then run the command again.",
+    ),
+    "cli_tracking_failed": (
+        "MLflow 추적 저장소가 실패했습니다: {detail}. --tracking-uri(또는 MIRAE_TRACKING_URI)를 확인하세요; "
+        "작업 공간의 테이블은 영향을 받지 않았습니다.",
+        "the MLflow tracking store failed: {detail}. Check --tracking-uri (or MIRAE_TRACKING_URI); "
+        "the workspace's tables are unaffected.",
+    ),
+    "cli_internal": (
+        "내부 오류 ({kind}). mirae의 버그입니다; --debug를 붙여 (mirae --debug ...) 다시 실행하고 "
+        "출력된 내용을 알려 주세요.",
+        "internal error ({kind}). This is a bug in mirae; run the command again with --debug "
+        "(mirae --debug ...) and report what it prints.",
     ),
 }
 
