@@ -1,0 +1,21 @@
+"""Anomaly detection: metric series, multivariate rows and logs (templates and per-template counts)."""
+
+from mirae.anomaly._logs_lines import LOG_FORMATS, LogFormat, ParsedLines, parse_lines, read_log_lines
+from mirae.anomaly._logs_templates import (
+    DEFAULT_MASKS,
+    LogTemplateMiner,
+    grouping_accuracy,
+    parsing_accuracy,
+)
+
+__all__ = [
+    "DEFAULT_MASKS",
+    "LOG_FORMATS",
+    "LogFormat",
+    "LogTemplateMiner",
+    "ParsedLines",
+    "grouping_accuracy",
+    "parse_lines",
+    "parsing_accuracy",
+    "read_log_lines",
+]
