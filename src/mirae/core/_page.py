@@ -1,7 +1,9 @@
 """The one HTML page of every mirae report: one stylesheet, one page shell, plotly.js offline.
 
 Reports build their sections and hand them to :func:`html_page`, which wraps
-them in the same document: the same fonts (Korean included, with
+them in the same document (the Jinja2 template ``templates/page.html`` with the
+stylesheet ``templates/mirae.css``, both in the package, for the workbench to
+serve too): the same fonts (Korean included, with
 ``word-break: keep-all`` so Hangul breaks between words, not syllables), the
 same tables and charts, plotly.js from the installed package (no CDN), and
 one chart configuration (no plotly logo; the toolbar only on hover, so it
@@ -10,36 +12,19 @@ does not cover chart titles).
 
 from __future__ import annotations
 
-import html
+import functools
 import os
+from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
 __all__ = ["PLOTLY_CONFIG", "STYLE", "finish_page", "html_page"]
 
 #: Options of every chart (JavaScript object literal).
 PLOTLY_CONFIG = '{displaylogo: false, responsive: true, displayModeBar: "hover"}'
 
-STYLE = """
-body{font-family:system-ui,-apple-system,"Segoe UI","Noto Sans KR","Noto Sans CJK KR","Malgun Gothic",sans-serif;
-margin:0;color:#1f2933;background:#f7f8fa;word-break:keep-all;overflow-wrap:anywhere}
-header{background:#1f3a5f;color:#fff;padding:20px 32px}header h1{margin:0 0 6px;font-size:22px}
-header dl{display:flex;flex-wrap:wrap;gap:6px 24px;margin:0}header dt{opacity:.75;font-size:12px}header dd{margin:0;font-weight:600}
-nav{padding:8px 32px;background:#e4e9f0}nav a{margin-right:16px;color:#1f3a5f;text-decoration:none}
-main{padding:8px 32px 40px;max-width:1200px}section{margin-top:24px}
-h1{font-size:22px}h2{font-size:18px;border-bottom:2px solid #1f3a5f;padding-bottom:4px;margin-top:28px}
-table{border-collapse:collapse;font-size:13px;background:#fff;margin:6px 0}
-th,td{border:1px solid #d9dee5;padding:4px 8px;text-align:left;vertical-align:top}
-th{background:#eef1f5}td.num{text-align:right;font-variant-numeric:tabular-nums}.scroll{overflow-x:auto}
-.numbers td{text-align:right;font-variant-numeric:tabular-nums}.numbers td.l,.numbers th.l{text-align:left}
-.badge{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;font-weight:600;color:#fff}
-.pass{background:#2f855a}.warn{background:#b7791f}.fail{background:#c53030}
-.flag{display:inline-block;background:#e2e8f0;border-radius:4px;padding:0 5px;margin:1px;font-size:12px}
-.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(420px,1fr));gap:12px}
-.chart{background:#fff;border:1px solid #d9dee5;min-height:300px}
-.note{color:#52606d;font-size:13px}
-ol.rules li{margin:.3rem 0;font-family:ui-monospace,monospace;font-size:.85rem}
-footer{padding:16px 32px;color:#7b8794;font-size:12px}
-"""
+#: The one stylesheet (``templates/mirae.css`` in the package).
+STYLE = files("mirae.core").joinpath("templates", "mirae.css").read_text(encoding="utf-8")
 
 
 def html_page(
@@ -52,17 +37,47 @@ def html_page(
     footer: str = "",
     body_class: str = "",
 ) -> str:
-    """A whole report document around ``body`` (sections already rendered, charts as scripts)."""
+    """A whole report document around ``body`` (sections already rendered, charts as scripts).
+
+    The document is the package's Jinja2 template ``templates/page.html``;
+    ``title`` and ``lang`` are escaped there, ``body``, ``header``, ``nav`` and
+    ``footer`` are HTML the report built (its own text escaped).
+
+    Examples
+    --------
+    >>> page = html_page("매출 <요약>", "ko", "<p>본문</p>")
+    >>> page.startswith("<!DOCTYPE html>"), "매출 &lt;요약&gt;" in page, "<p>본문</p>" in page
+    (True, True, True)
+    """
+    from markupsafe import Markup
     from plotly.offline import get_plotlyjs
 
-    page_class = f' class="{body_class}"' if body_class else ""
-    return (
-        f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{html.escape(title)}</title><style>{STYLE}</style>"
-        f'<script type="text/javascript">{get_plotlyjs()}</script></head><body{page_class}>'
-        f"{header}{nav}<main>{body}</main>{footer}</body></html>\n"
+    # the parts are HTML the report built (its own text escaped there); title and lang escape here
+    trusted = {
+        name: Markup(part)  # noqa: S704
+        for name, part in {
+            "style": STYLE,
+            "plotly_js": get_plotlyjs(),
+            "header": header,
+            "nav": nav,
+            "body": body,
+            "footer": footer,
+        }.items()
+    }
+    page: str = _template().render(title=title, lang=lang, body_class=body_class, **trusted)
+    return page.rstrip("\n") + "\n"
+
+
+@functools.cache
+def _template() -> Any:
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("mirae.core", "templates"),
+        autoescape=True,
+        keep_trailing_newline=True,
     )
+    return env.get_template("page.html")
 
 
 def _inline_script() -> str:
