@@ -53,6 +53,14 @@ def ingest(
         list[str] | None, typer.Option("--dtype", help="Column type override COLUMN=TYPE; repeatable.")
     ] = None,
     on_bad_lines: Annotated[str, typer.Option(help="error | skip malformed CSV rows.")] = "error",
+    thousands: Annotated[
+        str | None,
+        typer.Option(
+            help="Thousands separator of numbers stored as text: ',' (1,706.5; detected by default), "
+            "'.' (1.706,5), ' ', \"'\" or '_'; 'none' reads only plain numbers.",
+            show_default=False,
+        ),
+    ] = None,
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -72,6 +80,7 @@ def ingest(
         "delimiter": delimiter,
         "encoding": encoding,
         "header": header,
+        "thousands": thousands,
     }.items():
         if value is not None:
             options[key] = value

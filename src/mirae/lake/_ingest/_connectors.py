@@ -40,7 +40,7 @@ from mirae.lake._ingest._detect import (
 )
 from mirae.lake._ingest._dtypes import apply_dtypes
 from mirae.lake._ingest._result import SourceData
-from mirae.lake._ingest._tidy import tidy
+from mirae.lake._ingest._tidy import separators, tidy
 
 __all__ = [
     "CONNECTORS",
@@ -86,6 +86,7 @@ class ReadOptions:
     nrows: int | None = None
     date_format: str | None = None
     timestamp_format: str | None = None
+    thousands: str | None = None
     sheet: str | int | None = None
     record_path: str | list[str] | None = None
     table: str | None = None
@@ -98,6 +99,9 @@ class ReadOptions:
     max_pages: int = 1000
     timeout: float = _http.TIMEOUT_S
     chunk_rows: int = _sql.CHUNK_ROWS
+
+    def __post_init__(self) -> None:
+        separators(self.thousands)  # a separator mirae cannot read is refused before reading
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> ReadOptions:
@@ -200,7 +204,7 @@ class DatabaseConnector(Connector):
             chunk_rows=o.chunk_rows,
             progress=progress,
         )
-        return tidy(_finish(data, o.dtypes, o.nrows, "row"), declared=o.dtypes or ())
+        return tidy(_finish(data, o.dtypes, o.nrows, "row"), declared=o.dtypes or (), thousands=o.thousands)
 
 
 class HttpConnector(Connector):
@@ -223,7 +227,7 @@ class HttpConnector(Connector):
             notes = [f"{pages} page(s) fetched"]
             arrow = _files.records_table(records, label=label, notes=notes)
             data = _finish(SourceData(arrow, label, "json", notes=notes), o.dtypes, o.nrows, "record")
-            return tidy(data, declared=o.dtypes or ())
+            return tidy(data, declared=o.dtypes or (), thousands=o.thousands)
         with tempfile.TemporaryDirectory(prefix="mirae-ingest-") as tmp:
             folder = Path(tmp)
             path, content_type = _http.download(text, folder, timeout=o.timeout)
@@ -325,12 +329,13 @@ def _read_local(path: Path, fmt: str | None, *, label: str, folder: Path, option
         nrows=o.nrows,
         date_format=o.date_format,
         timestamp_format=o.timestamp_format,
+        decimal_comma=o.thousands == ".",
         sheet=o.sheet,
         record_path=o.record_path,
         match=o.match,
         table_index=o.table_index or 0,
     )
-    return tidy(data, declared=o.dtypes or ())
+    return tidy(data, declared=o.dtypes or (), thousands=o.thousands)
 
 
 def _read_file(
@@ -347,6 +352,7 @@ def _read_file(
     nrows: int | None,
     date_format: str | None,
     timestamp_format: str | None,
+    decimal_comma: bool,
     sheet: str | int | None,
     record_path: str | list[str] | None,
     match: str | None,
@@ -365,6 +371,7 @@ def _read_file(
             nrows=nrows,
             date_format=date_format,
             timestamp_format=timestamp_format,
+            decimal_comma=decimal_comma,
         )
     if fmt == "parquet":
         return _finish(_files.read_parquet(path, label=label), dtypes, nrows, "row")

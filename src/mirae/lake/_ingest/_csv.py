@@ -66,8 +66,12 @@ def read_csv(
     nrows: int | None = None,
     date_format: str | None = None,
     timestamp_format: str | None = None,
+    decimal_comma: bool = False,
 ) -> SourceData:
     """Read a delimited text file (plain, gzip, xz or bz2) into Arrow.
+
+    With ``decimal_comma``, numbers are written ``3,5`` (a ``.`` thousands
+    separator), so ``1.706`` is not read as one point seven.
 
     Raises
     ------
@@ -117,7 +121,11 @@ def read_csv(
     if delimiter is None:
         delimiter = detect_delimiter(text_sample, prefer_tab=is_tab_separated(path.name))
         notes.append(f"delimiter detected as {delimiter!r}")
-    formats = {"dateformat": date_format, "timestampformat": timestamp_format}
+    formats = {
+        "dateformat": date_format,
+        "timestampformat": timestamp_format,
+        "decimal_separator": "," if decimal_comma else None,
+    }
     reader = _Reader(duck_path, duck_compression, delimiter, label, formats)
     has_header, skip, sniffed = reader.sniff(header)
     if header is None:

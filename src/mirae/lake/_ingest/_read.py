@@ -29,6 +29,7 @@ def read_source(
     nrows: int | None = None,
     date_format: str | None = None,
     timestamp_format: str | None = None,
+    thousands: str | None = None,
     sheet: str | int | None = None,
     record_path: str | list[str] | None = None,
     table: str | None = None,
@@ -71,6 +72,10 @@ def read_source(
     date_format, timestamp_format : str, optional
         CSV date/time layouts in strftime codes, e.g. ``'%m/%d/%Y %H:%M'``, for
         dates the detector does not recognise.
+    thousands : str, optional
+        The thousands separator of numbers stored as text: ``","`` (1,706.5;
+        what is detected when omitted), ``"."`` (1.706,5, with a decimal comma),
+        ``" "``, ``"'"`` or ``"_"``; ``"none"`` reads only plain numbers.
     sheet : str or int, optional
         Excel sheet name or 0-based index (default: the first sheet).
     record_path : str, optional
@@ -122,6 +127,7 @@ def read_source(
         nrows=nrows,
         date_format=date_format,
         timestamp_format=timestamp_format,
+        thousands=thousands,
         sheet=sheet,
         record_path=record_path,
         table=table,

@@ -9,39 +9,70 @@ from collections.abc import Collection, Sequence
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from mirae.errors import ConfigError
 from mirae.lake._ingest._result import SourceData
 
-__all__ = ["boolean_notes", "case_rename_notes", "tidy"]
+__all__ = ["THOUSANDS", "boolean_notes", "case_rename_notes", "separators", "tidy"]
 
 #: Text values that stay what they say when read as booleans.
 _PLAIN_BOOLEANS = {"true", "false", ""}
 
 
-def tidy(data: SourceData, declared: Collection[str] = ()) -> SourceData:
+def tidy(data: SourceData, declared: Collection[str] = (), *, thousands: str | None = None) -> SourceData:
     """Rename columns that differ only in case, remove NUL characters from text, read numbers kept as
     text (blanks, thousands separators) as numbers; note each change.
 
-    Columns in ``declared`` (types the caller gave) are left as they are.
+    Columns in ``declared`` (types the caller gave) are left as they are;
+    ``thousands`` is the separator of :func:`~mirae.lake.read_source`.
     """
     data.table = _case_unique(data.table, data.notes)
     data.table = _without_nul(data.table, data.notes)
-    data.table = _numbers_in_text(data.table, data.notes, set(declared))
+    data.table = _numbers_in_text(data.table, data.notes, set(declared), separators(thousands))
     return data
 
 
-#: A number written with thousands separators: 1,706 or -12,345.67
-_THOUSANDS = r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$"
-#: A plain number (what a column of "numbers stored as text" holds besides blanks)
-_PLAIN = r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$"
+#: Thousands separators a number stored as text may use, and the decimal mark that goes with each.
+THOUSANDS = {",": ".", ".": ",", " ": ".", "'": ".", "_": "."}
 
 
-def _numbers_in_text(table: pa.Table, notes: list[str], declared: set[str]) -> pa.Table:
+def separators(thousands: str | None) -> tuple[str | None, str]:
+    """(thousands separator or None, decimal mark) for a ``thousands`` setting."""
+    if thousands is None:
+        return ",", "."
+    if thousands.lower() == "none":
+        return None, "."
+    if thousands not in THOUSANDS:
+        shown = ", ".join(repr(k) for k in THOUSANDS)
+        msg = (
+            f"thousands={thousands!r} is not a thousands separator mirae reads; use one of {shown} or 'none'."
+        )
+        raise ConfigError(msg)
+    return thousands, THOUSANDS[thousands]
+
+
+def _patterns(group: str | None, decimal: str) -> tuple[str | None, str]:
+    """Regexes of a grouped number (1,706.5) and of a plain one (1706.5) with these marks."""
+    import re
+
+    d = re.escape(decimal)
+    plain = rf"^[+-]?(\d+({d}\d*)?|{d}\d+)([eE][+-]?\d+)?$"
+    if group is None:
+        return None, plain
+    return rf"^[+-]?\d{{1,3}}({re.escape(group)}\d{{3}})+({d}\d+)?$", plain
+
+
+def _numbers_in_text(
+    table: pa.Table, notes: list[str], declared: set[str], marks: tuple[str | None, str] = (",", ".")
+) -> pa.Table:
     """Text columns that hold only numbers, blanks and thousands separators, read as numbers.
 
     A spreadsheet export writes a blank cell as " " (telco's ``TotalCharges``) and
     1706 as "1,706"; left as text, quality would see text and training numbers.
-    Codes with leading zeros ("01234") stay text.
+    Codes with leading zeros ("01234") stay text. ``marks`` are the thousands
+    separator (None: none) and the decimal mark.
     """
+    group, decimal = marks
+    grouped_re, plain_re = _patterns(group, decimal)
     for i, field in enumerate(table.schema):
         if field.name in declared or not (
             pa.types.is_string(field.type) or pa.types.is_large_string(field.type)
@@ -52,18 +83,25 @@ def _numbers_in_text(table: pa.Table, notes: list[str], declared: set[str]) -> p
         values = pc.filter(stripped, present)
         if len(values) == 0:
             continue
-        grouped = pc.match_substring_regex(values, _THOUSANDS)
-        plain = pc.match_substring_regex(values, _PLAIN)
+        plain = pc.match_substring_regex(values, plain_re)
+        grouped = (
+            pc.match_substring_regex(values, grouped_re)
+            if grouped_re is not None
+            else pc.and_(plain, pa.scalar(False))
+        )
         if not pc.all(pc.or_(grouped, plain)).as_py():
             continue
         if pc.any(pc.match_substring_regex(values, r"^[+-]?0\d")).as_py():  # leading zeros: a code
             continue
         blanks = int(pc.sum(pc.and_(pc.is_valid(stripped), pc.equal(stripped, ""))).as_py() or 0)
         commas = int(pc.sum(grouped).as_py() or 0)
-        if not blanks and not commas:
+        if not blanks and not commas and decimal == ".":
             continue
-        text = pc.if_else(present, pc.replace_substring(stripped, ",", ""), pa.scalar(None, pa.string()))
-        integral = not pc.any(pc.match_substring_regex(values, r"[.eE]")).as_py()
+        digits = pc.replace_substring(stripped, group, "") if group is not None else stripped
+        if decimal != ".":
+            digits = pc.replace_substring(digits, decimal, ".")
+        text = pc.if_else(present, digits, pa.scalar(None, pa.string()))
+        integral = not pc.any(pc.match_substring_regex(text, r"[.eE]")).as_py()
         target = pa.int64() if integral else pa.float64()
         table = table.set_column(i, field.name, pc.cast(text, target))
         said = []
