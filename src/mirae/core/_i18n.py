@@ -293,6 +293,143 @@ LABELS: dict[str, tuple[str, str]] = {
     "unstable": ("불안정", "unstable"),
     "value": ("값", "Value"),
     "weighted avg": ("가중 평균", "Weighted average"),
+    # -- customer segmentation (issue 12: mirae.segment, `mirae segment`)
+    "seg_report": ("고객 세그먼트 보고서", "Customer segmentation report"),
+    "seg_method_kmeans": ("k-평균", "k-means"),
+    "seg_method_gmm": ("가우스 혼합", "Gaussian mixture"),
+    "seg_method_quantile": ("RFM 점수 (분위수)", "RFM scores (quantiles)"),
+    "seg_summary": (
+        "{rows:,}행을 {k}개 세그먼트로 나눴습니다. 변수: {features}.",
+        "{rows:,} rows in {k} segments. Features: {features}.",
+    ),
+    "seg_segment": ("세그먼트", "Segment"),
+    "seg_segment_n": ("세그먼트 {segment}", "Segment {segment}"),
+    "seg_size": ("크기", "Size"),
+    "seg_share": ("비중", "Share"),
+    "seg_traits": ("특징", "Traits"),
+    "seg_typical": ("전체와 비슷함", "close to the average"),
+    "seg_high": ("{feature} 높음", "high {feature}"),
+    "seg_low": ("{feature} 낮음", "low {feature}"),
+    "seg_mean": ("평균", "mean"),
+    "seg_median": ("세그먼트별 중앙값", "Median per segment"),
+    "seg_profiles": ("세그먼트 프로필", "Segment profiles"),
+    "seg_separation": ("세그먼트를 가르는 특징", "What sets each segment apart"),
+    "seg_separation_note": (
+        "표준화 차이: 세그먼트 평균에서 나머지 행의 평균을 빼고 전체 표준편차로 나눈 값입니다. "
+        "+1이면 나머지보다 1 표준편차 높습니다; |차이| 0.5 이상인 변수를 특징으로 적었습니다.",
+        "Standardized difference: the segment's mean minus the mean of all other rows, divided by the "
+        "feature's standard deviation. +1 means one standard deviation above the rest; features with "
+        "|difference| of 0.5 or more are listed as traits.",
+    ),
+    "seg_choose_k": ("세그먼트 수 선택", "Choosing the number of segments"),
+    "seg_k_choice": (
+        "k={k}: k={low}~{high} 중 {criterion}이(가) 가장 좋습니다 ({value}; {better}).",
+        "k={k}: the best {criterion} for k from {low} to {high} ({value}; {better}).",
+    ),
+    "seg_k_agree": ("{criteria}도 같은 k를 고릅니다.", "{criteria} choose the same k."),
+    "seg_k_disagree": ("다른 기준의 선택: {detail}.", "Other criteria would choose: {detail}."),
+    "seg_k_edge": (
+        "선택된 k가 범위의 상한입니다: 더 넓은 범위(--k-range)가 더 나을 수 있습니다.",
+        "The chosen k is the top of the range: a wider range (--k-range) may fit better.",
+    ),
+    "seg_higher_better": ("높을수록 좋음", "higher is better"),
+    "seg_lower_better": ("낮을수록 좋음", "lower is better"),
+    "seg_silhouette": ("실루엣 계수", "Silhouette"),
+    "seg_davies_bouldin": ("데이비스-볼딘 지수", "Davies-Bouldin index"),
+    "seg_calinski_harabasz": ("칼린스키-하라바즈 점수", "Calinski-Harabasz score"),
+    "seg_bic": ("BIC", "BIC"),
+    "seg_inertia": ("군집 내 제곱합", "Inertia"),
+    "seg_criterion": ("기준", "Criterion"),
+    "seg_quality": ("세그먼트 품질과 안정성", "Quality and stability of the segments"),
+    "seg_stability_note": (
+        "안정성 (조정 랜드 지수, 1 = 같은 분할): 다른 시드로 {runs}번 다시 학습하면 평균 {seed_ari_mean} "
+        "(최저 {seed_ari_min}), 부트스트랩 표본 {runs}개로 학습하면 평균 {bootstrap_ari_mean} "
+        "(최저 {bootstrap_ari_min}).",
+        "Stability (adjusted Rand index, 1 = the same partition): refitting with {runs} other seeds gives "
+        "{seed_ari_mean} on average (lowest {seed_ari_min}); fitting on {runs} bootstrap samples gives "
+        "{bootstrap_ari_mean} (lowest {bootstrap_ari_min}).",
+    ),
+    "seg_pca": ("세그먼트 지도 (주성분 2개)", "Segments on the first two principal components"),
+    "seg_pca_note": (
+        "표준화된 변수의 주성분 분석입니다 ({shown:,}개 점 표시).",
+        "Principal components of the standardized features ({shown:,} points shown).",
+    ),
+    "seg_snake": ("스네이크 플롯", "Snake plot"),
+    "seg_snake_note": (
+        "세그먼트별 표준화된 변수 평균 (0 = 전체 평균).",
+        "Standardized feature means per segment (0 = the overall mean).",
+    ),
+    "seg_standardized_mean": ("표준화 평균", "Standardized mean"),
+    "seg_preprocessing": ("전처리", "Preprocessing"),
+    "seg_preprocessing_note": (
+        "치우친 변수(|왜도| > 0.75)는 log1p(음수가 있으면 Yeo-Johnson)로 변환하고, 모든 변수를 표준화했습니다. "
+        "결측값은 중앙값으로 채웠습니다.",
+        "Skewed features (|skewness| > 0.75) were transformed with log1p (Yeo-Johnson when negative "
+        "values occur) and every feature standardized; missing values were filled with the median.",
+    ),
+    "seg_skewness": ("왜도", "Skewness"),
+    "seg_transform": ("변환", "Transform"),
+    "seg_imputed": ("채운 결측값", "Missing values filled"),
+    "seg_rules": ("RFM 점수 규칙", "RFM score rules"),
+    "seg_rules_note": (
+        "R·F·M 점수는 분위수로 1~5점입니다 (최근 구매일수록 R이 높음). FM 점수는 F와 M 점수의 평균(반올림)이며, "
+        "위에서부터 처음 맞는 규칙이 세그먼트 이름을 정합니다.",
+        "R, F and M scores run from 1 to 5 by quantile (a recent purchase scores a high R). The FM score is "
+        "the mean of the F and M scores, rounded; the first rule from the top that matches names the segment.",
+    ),
+    "seg_r_score": ("R 점수", "R score"),
+    "seg_fm_score": ("FM 점수", "FM score"),
+    "seg_edges": ("점수 경계 (분위수)", "Score edges (quantiles)"),
+    "seg_f_recency": ("최근성 (일)", "Recency (days)"),
+    "seg_f_frequency": ("구매 빈도", "Frequency"),
+    "seg_f_monetary": ("구매 금액", "Monetary"),
+    "seg_f_tenure": ("거래 기간 (일)", "Tenure (days)"),
+    "seg_f_avg_basket": ("평균 구매액", "Average basket"),
+    "rfm_champions": ("최우수 고객", "Champions"),
+    "rfm_loyal": ("충성 고객", "Loyal"),
+    "rfm_potential_loyalist": ("잠재 충성 고객", "Potential loyalists"),
+    "rfm_new": ("신규 고객", "New customers"),
+    "rfm_promising": ("유망 고객", "Promising"),
+    "rfm_need_attention": ("관심 필요", "Need attention"),
+    "rfm_about_to_sleep": ("이탈 직전", "About to sleep"),
+    "rfm_cant_lose": ("놓치면 안 될 고객", "Can't lose them"),
+    "rfm_at_risk": ("이탈 위험", "At risk"),
+    "rfm_hibernating": ("휴면 고객", "Hibernating"),
+    "rfm_lost": ("이탈 고객", "Lost"),
+    "seg_note_missing_customer": (
+        "고객 ID나 날짜가 없는 거래 {rows:,}행은 제외했습니다.",
+        "{rows:,} transaction rows without a customer id or date were left out.",
+    ),
+    "seg_note_after_as_of": (
+        "기준일 {as_of} 이후의 거래 {rows:,}행은 제외했습니다.",
+        "{rows:,} transaction rows on or after the as-of date {as_of} were left out.",
+    ),
+    "seg_note_before_since": (
+        "시작일 {since} 이전의 거래 {rows:,}행은 제외했습니다.",
+        "{rows:,} transaction rows before {since} were left out.",
+    ),
+    "seg_note_returns_net": (
+        "반품·취소 {rows:,}행 (금액 {value:,})을 구매 금액에서 뺐습니다; 반품은 구매 횟수에 세지 않습니다.",
+        "{rows:,} return/cancellation rows (value {value:,}) were subtracted from monetary; returns do "
+        "not count as purchases.",
+    ),
+    "seg_note_returns_drop": (
+        "반품·취소 {rows:,}행 (금액 {value:,})은 제외했습니다.",
+        "{rows:,} return/cancellation rows (value {value:,}) were ignored.",
+    ),
+    "seg_note_no_purchase": (
+        "기간 안에 구매가 없는 고객 {customers:,}명은 세그먼트에 넣지 않았습니다 (예: {examples}).",
+        "{customers:,} customers with no purchase in the window are not segmented (e.g. {examples}).",
+    ),
+    "seg_note_net_negative": (
+        "반품이 구매보다 많은 고객 {customers:,}명은 구매 금액이 0 이하입니다.",
+        "{customers:,} customers returned more than they bought: their monetary is zero or negative.",
+    ),
+    "cli_col_segment": ("세그먼트", "segment"),
+    "cli_col_name": ("이름", "name"),
+    "cli_col_size": ("크기", "size"),
+    "cli_col_share": ("비중", "share"),
+    "cli_col_traits": ("특징", "traits"),
 }
 
 

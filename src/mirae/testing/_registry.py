@@ -126,4 +126,42 @@ def shipped_cases() -> list[Case]:
             lambda: _panel(hierarchy=True),
         ),
     ]
+    cases += _segment_cases()
     return [*cases, *_REGISTERED.values()]
+
+
+def _customers(n: int = 150, seed: int = 3) -> dict[str, Any]:
+    """RFM-like features of three customer groups, skewed like real spend (a few values missing)."""
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(seed)
+    group = rng.integers(0, 3, n)
+    X = pd.DataFrame(
+        {
+            "recency": rng.gamma(2.0, 10.0, n) + np.array([0.0, 60, 200])[group],
+            "frequency": rng.poisson(np.array([12.0, 4, 1])[group]) + 1.0,
+            "monetary": rng.lognormal(np.array([7.0, 5.5, 4.0])[group], 0.5),
+        }
+    )
+    X.loc[rng.choice(n, 4, replace=False), "monetary"] = np.nan
+    return {"X": X}
+
+
+def _segment_cases() -> list[Case]:
+    """The segmenters of mirae.segment (issue 12)."""
+    from mirae.segment import GaussianMixtureSegmenter, KMeansSegmenter, RFMScoreSegmenter
+
+    return [
+        Case("KMeansSegmenter", lambda: KMeansSegmenter(k_range=(2, 5), stability_runs=2), _customers),
+        Case(
+            "GaussianMixtureSegmenter",
+            lambda: GaussianMixtureSegmenter(k_range=(2, 4), stability_runs=2),
+            _customers,
+        ),
+        Case(
+            "RFMScoreSegmenter",
+            RFMScoreSegmenter,
+            lambda: {"X": _customers()["X"].fillna({"monetary": 0.0})},
+        ),
+    ]
