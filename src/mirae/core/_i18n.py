@@ -430,6 +430,53 @@ LABELS: dict[str, tuple[str, str]] = {
     "cli_col_size": ("크기", "size"),
     "cli_col_share": ("비중", "share"),
     "cli_col_traits": ("특징", "traits"),
+    # -- anomaly detection on logs (issue 12, log part): the log report
+    "log_report": ("로그 이상 탐지 보고서", "Log anomaly report"),
+    "log_summary": (
+        "{lines:,}줄 (시각을 읽지 못한 줄 {unparsed:,}), 템플릿 {templates:,}개, {window} 구간 {windows:,}개 중 "
+        "이상 구간 {flagged:,}개. 줄 형식: {format}, 인코딩: {encoding}.",
+        "{lines:,} lines ({unparsed:,} without a time), {templates:,} templates, {flagged:,} of {windows:,} "
+        "windows of {window} flagged. Line layout: {format}, encoding: {encoding}.",
+    ),
+    "log_templates": ("템플릿별 줄 수", "Templates and their lines"),
+    "log_counts_over_time": ("상위 템플릿의 구간별 줄 수", "Lines per window of the top templates"),
+    "log_flagged": ("이상 구간", "Flagged window"),
+    "log_flagged_windows": ("이상 구간", "Flagged windows"),
+    "log_new_templates": (
+        "새 템플릿 (준비 구간 이후 처음 나타남)",
+        "New templates (first seen after the warm-up)",
+    ),
+    "log_none_flagged": ("이상 구간이 없습니다.", "No window was flagged."),
+    "log_no_new_templates": (
+        "준비 구간 이후 새 템플릿이 없습니다.",
+        "No template appeared after the warm-up.",
+    ),
+    "log_unparsed": ("시각을 읽지 못한 줄 (처음 20개)", "Lines without a time (first 20)"),
+    "log_window": ("구간 시작", "Window start"),
+    "log_lines": ("줄 수", "Lines"),
+    "log_reason_burst": ("급증", "burst"),
+    "log_reason_drop": ("급감", "drop"),
+    "log_reason_new": ("새 템플릿", "new template"),
+    "log_reason_shift": ("템플릿 구성 변화", "mix shift"),
+    "template_id": ("템플릿 ID", "Template ID"),
+    "template": ("템플릿", "Template"),
+    "first_seen": ("처음 나타난 시각", "First seen"),
+    "last_seen": ("마지막 시각", "Last seen"),
+    "is_new": ("새 템플릿", "New"),
+    "anomalous_windows": ("이상 구간 수", "Flagged windows"),
+    "burst": ("급증·급감 점수", "Burst/drop score"),
+    "new": ("새 템플릿 점수", "New-template score"),
+    "window_start": ("구간 시작", "Window start"),
+    "lines_unparsed": ("시각 없는 줄", "Lines without a time"),
+    "new_templates": ("새 템플릿 수", "New templates"),
+    "anomaly_rate": ("이상 구간 비율", "Share of windows flagged"),
+    "anomalous_template_windows": ("이상 (템플릿·구간) 수", "Flagged (template, window) pairs"),
+    "lines": ("줄 수", "Lines"),
+    "windows": ("구간 수", "Windows"),
+    "templates": ("템플릿 수", "Templates"),
+    "reason": ("이유", "Reason"),
+    "line": ("줄 번호", "Line"),
+    "score": ("점수", "Score"),
 }
 
 

@@ -9,12 +9,14 @@ callers, with the spec's fields as keyword arguments.
 
 from mirae.service._context import Context
 from mirae.service._demo import DemoResult, DemoTable, run_demo
+from mirae.service._detect_logs import DetectLogsRun, detect_logs, detect_logs_file
 from mirae.service._forecast import ForecastRun, forecast, forecast_table
 from mirae.service._models import list_models, model_versions, set_alias
 from mirae.service._score import EvaluationRun, PredictRun, evaluate, evaluate_table, predict, predict_table
 from mirae.service._simulate import SimulationRun, simulate, simulate_table
 from mirae.service._specs import (
     SPECS,
+    DetectLogsSpec,
     EvaluateSpec,
     ExportSpec,
     ForecastSpec,
@@ -34,6 +36,8 @@ __all__ = [
     "Context",
     "DemoResult",
     "DemoTable",
+    "DetectLogsRun",
+    "DetectLogsSpec",
     "EvaluateSpec",
     "EvaluationRun",
     "ExportSpec",
@@ -49,6 +53,8 @@ __all__ = [
     "Spec",
     "TrainRun",
     "TrainSpec",
+    "detect_logs",
+    "detect_logs_file",
     "evaluate",
     "evaluate_table",
     "export",

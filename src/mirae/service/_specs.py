@@ -30,6 +30,7 @@ from mirae.service._outputs import WriteMode
 
 __all__ = [
     "SPECS",
+    "DetectLogsSpec",
     "EvaluateSpec",
     "ExportSpec",
     "ForecastSpec",
@@ -436,6 +437,38 @@ class SimulateSpec(Spec):
         return self
 
 
+# -- anomaly detection on logs (issue 12, log part) -------------------------------------------
+class DetectLogsSpec(Spec):
+    """Mine a log file's templates, count them per window and flag anomalies (see :func:`mirae.service.detect_logs`)."""
+
+    operation: ClassVar[str] = "detect-logs"
+    source: Annotated[str, BeforeValidator(_path_text)] = Field(min_length=1, description="Log file to read.")
+    into: str = Field(
+        min_length=1, description="Table of counts per template per window ({into}_lines: the lines)."
+    )
+    mode: WriteMode = "create"
+    format: str | None = Field(
+        default=None, description="Line layout: a regex with named groups time and message, or a layout name."
+    )
+    time_format: str | None = Field(default=None, description="strptime codes, iso or epoch.")
+    window: str = Field(
+        default="5min", min_length=1, description="Width of a counting window (5min, 1h, 1D)."
+    )
+    year: int | None = Field(default=None, ge=1970, le=2200, description="Year of year-less times (syslog).")
+    encoding: str | None = Field(default=None, description="Text encoding (default: UTF-8, else CP949).")
+    similarity: float = Field(
+        default=0.4, gt=0, le=1, description="Share of equal tokens to join a template."
+    )
+    depth: int = Field(default=4, ge=3, description="Depth of the template parse tree.")
+    band: float = Field(
+        default=4.0, gt=0, description="Normal range of a template's count, in robust deviations."
+    )
+    warmup: int = Field(default=12, ge=1, description="First windows whose templates count as known.")
+    track: bool = True
+    html: PathText = Field(default=None, description="Also write the log report (HTML) here.")
+    lang: Lang = "ko"
+
+
 #: Every spec by its operation name: how a server route or a pipeline step finds its spec.
 SPECS: dict[str, type[Spec]] = {
     spec.operation: spec
@@ -449,5 +482,6 @@ SPECS: dict[str, type[Spec]] = {
         PredictSpec,
         ForecastSpec,
         SimulateSpec,
+        DetectLogsSpec,
     )
 }

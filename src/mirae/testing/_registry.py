@@ -127,6 +127,7 @@ def shipped_cases() -> list[Case]:
         ),
     ]
     cases += _segment_cases()
+    cases += _log_cases()
     return [*cases, *_REGISTERED.values()]
 
 
@@ -164,4 +165,38 @@ def _segment_cases() -> list[Case]:
             RFMScoreSegmenter,
             lambda: {"X": _customers()["X"].fillna({"monetary": 0.0})},
         ),
+    ]
+
+
+def _log_messages(n: int = 200, seed: int = 5) -> list[str]:
+    """Messages of a small service log: requests, logins, a burst of denials near the end."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    out = []
+    for k in range(n):
+        kind = rng.choice(3, p=[0.6, 0.3, 0.1]) if k < n - 20 else 2
+        if kind == 0:
+            out.append(f"GET /api/items/{rng.integers(1000)} 200 in {rng.integers(5, 90)}ms")
+        elif kind == 1:
+            out.append(f"user u{rng.integers(50)} logged in from 10.0.{rng.integers(9)}.{rng.integers(250)}")
+        else:
+            out.append(f"Denied access for user u{rng.integers(50)} to /admin")
+    return out
+
+
+def _log_cases() -> list[Case]:
+    """Log template mining and per-window log anomaly detection (mirae.anomaly, issue 12)."""
+    import pandas as pd
+
+    from mirae.anomaly import LogAnomalyDetector, LogTemplateMiner, count_windows
+
+    def counts() -> dict[str, Any]:
+        miner = LogTemplateMiner().fit(_log_messages())
+        times = pd.Series(pd.date_range("2024-03-04 09:00", periods=200, freq="37s"))
+        return {"X": count_windows(times, pd.Series(miner.labels_), "5min")}
+
+    return [
+        Case("LogTemplateMiner", LogTemplateMiner, lambda: {"X": pd.DataFrame({"message": _log_messages()})}),
+        Case("LogAnomalyDetector", lambda: LogAnomalyDetector(warmup=3), counts),
     ]
