@@ -103,6 +103,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "coverage": ("커버리지", "Coverage"),
     "wins": ("선택된 수", "Wins"),
     "series": ("시계열 수", "Series"),
+    "horizon": ("예측 기간 수", "Horizon (periods)"),
     "cumulative_n": ("누적 행 수", "Cumulative rows"),
     "cumulative_positive": ("누적 양성 수", "Cumulative positives"),
     "min_score": ("최소 점수", "Lowest score"),
@@ -293,6 +294,94 @@ LABELS: dict[str, tuple[str, str]] = {
     "unstable": ("불안정", "unstable"),
     "value": ("값", "Value"),
     "weighted avg": ("가중 평균", "Weighted average"),
+    # -- metric anomaly detection (issue 12: mirae.anomaly metrics, `mirae detect`)
+    "anomaly_report": ("이상 탐지 보고서", "Anomaly detection report"),
+    "anomaly_summary": (
+        "{rows:,}행, 시계열·지표 {series:,}개: 이상 행 {flagged:,}개, 경보 {events:,}건.",
+        "{rows:,} rows, {series:,} series and metrics: {flagged:,} rows flagged, {events:,} alerts.",
+    ),
+    "anomaly_score_note": (
+        "점수는 강건 z-점수입니다 (0 = 평소, 클수록 이상). 정상 범위 = 기대값 ± 임계값 × 강건 산포"
+        "(잔차 MAD × 1.4826)이며, 범위를 벗어난 행을 표시합니다. 임계값은 학습 점수로 정하며 레이블은 쓰지 않습니다.",
+        "Scores are robust z-scores (0 = usual, higher = more anomalous). The normal range is the expected "
+        "value ± threshold × the robust spread (1.4826 × the residuals' MAD); rows outside it are flagged. "
+        "The threshold comes from the training scores, never from labels.",
+    ),
+    "anomaly_auto_rule": (
+        "자동 선택 규칙 (시계열마다): 1. 상수이거나 값이 바뀌지 않는 구간이 절반 이상이면 정상 범위 밴드; "
+        "2. 계절성 강도 ≥ 0.6이면 밴드; 3. 윈도우(자기상관 주기, 없으면 16행)가 10개 이상 들어가면 Sub-PCA; "
+        "4. 32행 이상이면 POLY; 5. 그보다 짧으면 밴드. 레이블은 쓰지 않습니다.",
+        "The auto rule (per series): 1. constant, or half or more of the steps unchanged: the normal-range "
+        "band; 2. seasonal strength >= 0.6: band; 3. room for 10 windows (the autocorrelation period, else "
+        "16 rows): Sub-PCA; 4. at least 32 rows: POLY; 5. shorter: band. Labels are never used.",
+    ),
+    "anomaly_method_auto": ("자동", "auto"),
+    "anomaly_method_band": ("정상 범위 밴드", "normal-range band"),
+    "anomaly_method_subpca": ("Sub-PCA (윈도우 PCA)", "Sub-PCA (windowed PCA)"),
+    "anomaly_method_poly": ("POLY (다항식 예측 오차)", "POLY (polynomial prediction error)"),
+    "anomaly_method_iforest": (
+        "아이솔레이션 포레스트 (PyOD IForest, 여러 지표를 함께)",
+        "Isolation forest (PyOD IForest, metrics together)",
+    ),
+    "anomaly_method_ecod": ("ECOD (경험적 누적분포 꼬리 확률)", "ECOD (empirical-CDF tail probabilities)"),
+    "anomaly_method_pca": ("PCA (PyOD, 여러 지표를 함께)", "PCA (PyOD, metrics together)"),
+    "anomaly_method_correlation": (
+        "상관 붕괴: 함께 움직이던 지표 쌍의 이동 상관이 평소보다 떨어진 정도",
+        "Correlation break: how far a pair's rolling correlation fell below its usual value",
+    ),
+    "anomaly_evaluation": ("레이블 대비 평가", "Evaluation against the labels"),
+    "anomaly_evaluation_note": (
+        "점 단위: 행별 정밀도·재현율·F1. 이벤트 단위: 레이블 구간에 표시된 행이 하나라도 있으면 탐지, "
+        "경보 구간이 레이블 구간과 겹치면 정답. 범위 PR-AUC: 점수 임계값마다의 이벤트 단위 정밀도·재현율 곡선 면적. "
+        "탐지 지연: 레이블 구간 시작부터 첫 표시까지의 행 수.",
+        "Point-wise: precision, recall and F1 over rows. Event-level: a labelled range is detected when any "
+        "of its rows is flagged, an alert is correct when it overlaps a labelled range. Range PR-AUC: the area "
+        "under the event-level precision-recall curve over score thresholds. Delay: rows from a labelled "
+        "range's start to its first flag.",
+    ),
+    "anomaly_measure": ("지표", "Measure"),
+    "anomaly_eval_precision": ("정밀도 (점)", "Precision (points)"),
+    "anomaly_eval_recall": ("재현율 (점)", "Recall (points)"),
+    "anomaly_eval_f1": ("F1 (점)", "F1 (points)"),
+    "anomaly_eval_event_precision": ("정밀도 (이벤트)", "Precision (events)"),
+    "anomaly_eval_event_recall": ("재현율 (이벤트)", "Recall (events)"),
+    "anomaly_eval_event_f1": ("F1 (이벤트)", "F1 (events)"),
+    "anomaly_eval_range_pr_auc": ("범위 PR-AUC", "Range PR-AUC"),
+    "anomaly_eval_delay_mean": ("평균 탐지 지연 (행)", "Mean detection delay (rows)"),
+    "anomaly_eval_delay_median": ("탐지 지연 중앙값 (행)", "Median detection delay (rows)"),
+    "anomaly_eval_events_detected": ("탐지한 레이블 구간 수", "Labelled ranges detected"),
+    "anomaly_series_section": ("시계열별 방법과 선택 이유", "Method per series, and why"),
+    "anomaly_series": ("시계열", "Series"),
+    "anomaly_metric": ("지표", "Metric"),
+    "anomaly_method": ("방법", "Method"),
+    "anomaly_flagged": ("이상 행", "Flagged rows"),
+    "anomaly_events": ("경보", "Alerts"),
+    "anomaly_seasonality": ("계절 패턴", "Seasonal profile"),
+    "anomaly_strength": ("계절성 강도", "Seasonal strength"),
+    "anomaly_why": ("선택 이유", "Why"),
+    "anomaly_chart_section": ("값과 정상 범위", "Values and the normal range"),
+    "anomaly_chart_note": (
+        "초록 영역이 정상 범위, 점선이 기대값, 빨간 점이 이상으로 표시된 행입니다 (경보가 많은 시계열부터 목록에 있습니다).",
+        "The green area is the normal range, the dotted line the expected value, red dots the flagged rows "
+        "(series with the most alerts first in the list).",
+    ),
+    "anomaly_normal_range": ("정상 범위", "Normal range"),
+    "anomaly_expected": ("기대값", "Expected"),
+    "anomaly_score": ("이상 점수", "Anomaly score"),
+    "anomaly_events_section": ("경보 (한 사건 = 한 경보)", "Alerts (one incident, one alert)"),
+    "anomaly_events_cut": (
+        "점수가 높은 경보 {shown}건을 보여 줍니다 (전체 {total}건; 모두 경보 테이블에 있습니다).",
+        "The {shown} alerts with the highest peak score are shown (of {total}; all are in the events table).",
+    ),
+    "anomaly_no_events": ("경보가 없습니다.", "No alerts."),
+    "anomaly_start": ("시작", "Start"),
+    "anomaly_end": ("끝", "End"),
+    "anomaly_peak_time": ("최고점 시각", "Peak at"),
+    "anomaly_peak_score": ("최고 점수", "Peak score"),
+    "anomaly_peak_value": ("최고점 값", "Value at peak"),
+    "anomaly_direction": ("방향", "Direction"),
+    "anomaly_above": ("상한 초과", "above"),
+    "anomaly_below": ("하한 미만", "below"),
     # -- customer segmentation (issue 12: mirae.segment, `mirae segment`)
     "seg_report": ("고객 세그먼트 보고서", "Customer segmentation report"),
     "seg_method_kmeans": ("k-평균", "k-means"),
@@ -430,6 +519,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "cli_col_size": ("크기", "size"),
     "cli_col_share": ("비중", "share"),
     "cli_col_traits": ("특징", "traits"),
+    "seg_note_imputed": (
+        "변수의 결측값을 중앙값으로 채웠습니다: {detail}.",
+        "Missing feature values were filled with the median: {detail}.",
+    ),
     # -- anomaly detection on logs (issue 12, log part): the log report
     "log_report": ("로그 이상 탐지 보고서", "Log anomaly report"),
     "log_summary": (
@@ -483,6 +576,50 @@ LABELS: dict[str, tuple[str, str]] = {
 #: Sentences with parameters, key: (Korean, English) str.format templates. A parameter given as
 #: ``(key, {params})`` is itself a message, rendered in the same language.
 MESSAGES: dict[str, tuple[str, str]] = {
+    # -- metric anomaly detection (issue 12: mirae.anomaly metrics, `mirae detect`)
+    "anomaly_auto_ties": (
+        "값이 바뀌지 않는 구간이 {ties}: 계단형 지표라 정상 범위 밴드.",
+        "{ties} of the steps leave the value unchanged (a step-like metric): the normal-range band.",
+    ),
+    "anomaly_auto_seasonal": (
+        "계절성 강도 {strength} ({profile}) ≥ 0.6: 정상 범위 밴드.",
+        "seasonal strength {strength} ({profile}) >= 0.6: the normal-range band.",
+    ),
+    "anomaly_auto_windows": (
+        "계절성 강도 {strength} < 0.6, {rows:,}행에 {window}행 윈도우가 10개 이상: Sub-PCA.",
+        "seasonal strength {strength} < 0.6 and {rows:,} rows hold 10 windows of {window}: Sub-PCA.",
+    ),
+    "anomaly_auto_short": (
+        "계절성 강도 {strength} < 0.6, {rows:,}행은 {window}행 윈도우 10개보다 짧음: POLY.",
+        "seasonal strength {strength} < 0.6 and {rows:,} rows are short of 10 windows of {window}: POLY.",
+    ),
+    "anomaly_auto_tiny": (
+        "{rows:,}행은 윈도우 방법에 너무 짧음: 정상 범위 밴드.",
+        "{rows:,} rows are too few for the window methods: the normal-range band.",
+    ),
+    "anomaly_note_duplicates": (
+        "{where}시각이 겹치는 행 {rows:,}개를 '{how}'(으)로 합쳤습니다 (--duplicates).",
+        "{where}{rows:,} rows repeating a timestamp were combined with '{how}' (--duplicates).",
+    ),
+    "anomaly_note_gaps": (
+        "{where}빠진 시각 구간 {gaps:,}곳 (평소 간격의 1.5배 초과): 윈도우 방법은 행을 연속으로 봅니다.",
+        "{where}{gaps:,} gaps in the timestamps (over 1.5 times the usual step): window methods treat rows as consecutive.",
+    ),
+    "anomaly_note_missing": (
+        "{where}'{metric}'의 결측값 {rows:,}개는 점수 없이 두었습니다.",
+        "{where}{rows:,} missing values of '{metric}' are left unscored.",
+    ),
+    "anomaly_note_constant": (
+        "{where}'{metric}'은(는) 학습 구간 내내 같은 값입니다: 그 값에서 벗어나는 행만 이상입니다.",
+        "{where}'{metric}' is constant over the training rows: only rows that leave that value are anomalies.",
+    ),
+    "cli_detect_done": (
+        "{rows:,}행 ({series:,}개 시계열·지표) 점수 -> 테이블 '{table}': 이상 행 {flagged:,}개, 경보 {events:,}건 -> '{events_table}'",
+        "{rows:,} rows ({series:,} series and metrics) scored -> table '{table}': {flagged:,} flagged, {events:,} alerts -> '{events_table}'",
+    ),
+    "cli_detect_series": ("  {series}{metric}: {method} ({why})", "  {series}{metric}: {method} ({why})"),
+    "cli_detect_eval": ("레이블 '{label}' 대비 평가: {shown}", "evaluation against '{label}': {shown}"),
+    "cli_registered_detector": ("등록된 탐지기 {ref}", "registered detector {ref}"),
     "row_count_min": (
         "{rows:,}행; 최소 {threshold:,}행이어야 합니다.",
         "{rows:,} rows; at least {threshold:,} expected.",
@@ -709,6 +846,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "internal error ({kind}). This is a bug in mirae; run the command again with --debug "
         "(mirae --debug ...) and report what it prints.",
     ),
+    # -- segmentation command line (issue 12: `mirae segment`)
+    "cli_segment_done": (
+        "{rows:,}행을 {k}개 세그먼트로 나눴습니다 ({method}) -> 테이블 '{table}' (프로필: '{profiles}')",
+        "{rows:,} rows in {k} segments ({method}) -> table '{table}' (profiles: '{profiles}')",
+    ),
+    "cli_segment_assigned": (
+        "등록된 세그먼트 모델 {model}로 배정했습니다 (다시 학습하지 않음)",
+        "assigned with the registered segmenter {model} (no refit)",
+    ),
+    "cli_segments_title": ("세그먼트", "segments"),
+    "cli_registered_segmenter": ("세그먼트 모델 {ref}을(를) 등록했습니다", "registered segmenter {ref}"),
 }
 
 

@@ -128,6 +128,7 @@ def shipped_cases() -> list[Case]:
     ]
     cases += _segment_cases()
     cases += _log_cases()
+    cases += _metric_anomaly_cases()
     return [*cases, *_REGISTERED.values()]
 
 
@@ -199,4 +200,61 @@ def _log_cases() -> list[Case]:
     return [
         Case("LogTemplateMiner", LogTemplateMiner, lambda: {"X": pd.DataFrame({"message": _log_messages()})}),
         Case("LogAnomalyDetector", lambda: LogAnomalyDetector(warmup=3), counts),
+    ]
+
+
+def _metric_frame(n: int = 24 * 12, seed: int = 3) -> dict[str, Any]:
+    """Hourly CPU of one host with a daily cycle and two incidents; ``X`` is ``ts`` + ``cpu``."""
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(seed)
+    ts = pd.date_range("2024-05-06", periods=n, freq="h")
+    cpu = 40 + 12 * np.sin(2 * np.pi * np.asarray(ts.hour) / 24) + rng.normal(0, 1.5, n)
+    cpu[100] += 25
+    cpu[200:204] -= 20
+    cpu[50] = np.nan
+    latency = 3 * cpu + rng.normal(0, 2, n)
+    return {"X": pd.DataFrame({"ts": ts, "cpu": cpu, "latency": latency})}
+
+
+def _metric_anomaly_cases() -> list[Case]:
+    """Metric anomaly detectors (mirae.anomaly, issue 12). One-metric detectors take ``ts`` + ``cpu``."""
+    from mirae.anomaly import (
+        AutoDetector,
+        BandDetector,
+        CorrelationBreakDetector,
+        MetricDetector,
+        MultivariateDetector,
+        PolyDetector,
+        SubPCADetector,
+    )
+
+    windowed = {"batch_equals_row_by_row": "scores a row from the window around it: one row has no window"}
+    one: dict[str, Any] = {"time_col": "ts", "value_col": "cpu"}
+
+    def univariate() -> dict[str, Any]:
+        return {"X": _metric_frame()["X"][["ts", "cpu"]]}
+
+    def metrics() -> dict[str, Any]:
+        return {"X": _metric_frame()["X"][["cpu", "latency"]].fillna(40.0)}
+
+    return [
+        Case("BandDetector", lambda: BandDetector(**one), univariate),
+        Case("AutoDetector", lambda: AutoDetector(**one), univariate),
+        Case("SubPCADetector", lambda: SubPCADetector(window=24, **one), univariate, skip=windowed),
+        Case("PolyDetector", lambda: PolyDetector(**one), univariate, skip=windowed),
+        Case(
+            "MultivariateDetector",
+            lambda: MultivariateDetector(random_state=0, n_estimators=50),
+            metrics,
+        ),
+        Case("MultivariateDetector-ecod", lambda: MultivariateDetector(method="ecod"), metrics),
+        Case("MultivariateDetector-pca", lambda: MultivariateDetector(method="pca"), metrics),
+        Case("CorrelationBreakDetector", lambda: CorrelationBreakDetector(window=24), metrics, skip=windowed),
+        Case(
+            "MetricDetector",
+            lambda: MetricDetector(time_col="ts", value_cols=("cpu",), method="band"),
+            univariate,
+        ),
     ]
