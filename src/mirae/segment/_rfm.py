@@ -204,6 +204,9 @@ def rfm_features(
     no_customer = frame["customer"].isna() | frame["date"].isna()
     report["missing_customer"] = int(no_customer.sum())
     frame = frame.loc[~no_customer]
+    ids = frame["customer"]
+    if pd.api.types.is_float_dtype(ids) and (ids % 1 == 0).all():  # ids read as 13085.0 beside blanks
+        frame["customer"] = ids.astype("int64")
     if frame.empty:
         msg = f"no transactions with a customer ({customer!r}) and a date ({date!r}); nothing to segment."
         raise SegmentError(msg)

@@ -13,6 +13,7 @@ from mirae.service._detect_logs import DetectLogsRun, detect_logs, detect_logs_f
 from mirae.service._forecast import ForecastRun, forecast, forecast_table
 from mirae.service._models import list_models, model_versions, set_alias
 from mirae.service._score import EvaluationRun, PredictRun, evaluate, evaluate_table, predict, predict_table
+from mirae.service._segment import SegmentRun, segment, segment_table
 from mirae.service._simulate import SimulationRun, simulate, simulate_table
 from mirae.service._specs import (
     SPECS,
@@ -24,6 +25,7 @@ from mirae.service._specs import (
     PredictSpec,
     ProfileSpec,
     QualitySpec,
+    SegmentSpec,
     SimulateSpec,
     Spec,
     TrainSpec,
@@ -48,6 +50,8 @@ __all__ = [
     "PredictSpec",
     "ProfileSpec",
     "QualitySpec",
+    "SegmentRun",
+    "SegmentSpec",
     "SimulateSpec",
     "SimulationRun",
     "Spec",
@@ -68,6 +72,8 @@ __all__ = [
     "profile",
     "quality",
     "run_demo",
+    "segment",
+    "segment_table",
     "set_alias",
     "simulate",
     "simulate_table",

@@ -38,6 +38,7 @@ __all__ = [
     "PredictSpec",
     "ProfileSpec",
     "QualitySpec",
+    "SegmentSpec",
     "SimulateSpec",
     "Spec",
     "TrainSpec",
@@ -469,6 +470,105 @@ class DetectLogsSpec(Spec):
     lang: Lang = "ko"
 
 
+# -- segmentation (issue 12) ---------------------------------------------------------------------
+def _k(value: Any) -> Any:
+    """``"auto"`` or a number of segments typed as text (``"5"``)."""
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if text == "auto":
+            return "auto"
+        if text.isdigit():
+            return int(text)
+        msg = f"expected 'auto' or a number of segments (e.g. 5); got {value!r}"
+        raise ValueError(msg)
+    return value
+
+
+def _k_range(value: Any) -> Any:
+    """``"2..10"``, ``"2-10"`` or ``"2,10"`` -> ``(2, 10)``."""
+    if isinstance(value, str):
+        parts = [p for p in value.replace("..", ",").replace("-", ",").split(",") if p.strip()]
+        try:
+            low, high = (int(p) for p in parts)
+        except ValueError:
+            msg = f"expected the smallest and largest k, e.g. 2..10; got {value!r}"
+            raise ValueError(msg) from None
+        return (low, high)
+    return value
+
+
+def _date_text(value: Any) -> Any:
+    return None if value is None or value == "" else str(value)
+
+
+DateText = Annotated[str | None, BeforeValidator(_date_text)]
+
+
+class SegmentSpec(Spec):
+    """Segment customers (RFM from transactions) or rows (numeric features) (see :func:`mirae.service.segment`)."""
+
+    operation: ClassVar[str] = "segment"
+    table: str = Field(min_length=1, description="Transactions (with rfm) or one row per thing to segment.")
+    into: str = Field(min_length=1, description="Table to write the segments to ({into}_profiles beside it).")
+    mode: WriteMode = "create"
+    rfm: Names = Field(
+        default=(), description="Customer, date and amount columns (amount may be quantity*price)."
+    )
+    features: Names = Field(default=(), description="Numeric columns to segment on (with rfm: RFM columns).")
+    id: str | None = Field(default=None, description="Row id column copied to the output (with features).")
+    invoice: str | None = Field(default=None, description="Invoice column: frequency counts invoices.")
+    as_of: DateText = Field(
+        default=None, description="Date recency counts to (default: the day after the last)."
+    )
+    since: DateText = Field(default=None, description="First date of the window (default: all history).")
+    returns: Literal["net", "drop", "error"] = "net"
+    method: Literal["kmeans", "gmm", "quantile"] = "kmeans"
+    k: Annotated[int | Literal["auto"], BeforeValidator(_k)] = "auto"
+    k_range: Annotated[tuple[int, int], BeforeValidator(_k_range)] = (2, 10)
+    criterion: Literal["silhouette", "davies_bouldin", "calinski_harabasz", "bic"] | None = None
+    missing: Literal["impute", "error"] = "impute"
+    stability: int = Field(default=5, ge=0, le=50, description="Refits to measure stability (0: none).")
+    seed: int = 0
+    model: str | None = Field(
+        default=None, description="Assign with this registered segmenter (NAME, NAME@ALIAS, NAME/VERSION)."
+    )
+    track: bool = True
+    model_name: str | None = Field(
+        default=None, description="Registered model name (default: the into table)."
+    )
+    register_: bool = Field(default=True, alias="register", description="Register the fitted segmenter.")
+    alias: str | None = None
+    html: PathText = Field(default=None, description="Also write the segmentation report (HTML) here.")
+    lang: Lang = "ko"
+
+    @model_validator(mode="after")
+    def _one_input(self) -> SegmentSpec:
+        if not self.rfm and not self.features:
+            msg = "give rfm (--rfm customer,date,amount) for a transactions table, or features (--features a,b,c)"
+            raise ValueError(msg)
+        if self.rfm and len(self.rfm) != 3:
+            msg = f"rfm: three columns customer,date,amount (e.g. 'Customer ID,InvoiceDate,Quantity*Price'); got {list(self.rfm)}"
+            raise ValueError(msg)
+        if not self.rfm and (self.invoice or self.as_of or self.since):
+            msg = "invoice, as_of and since apply to RFM features: give rfm (--rfm customer,date,amount) too"
+            raise ValueError(msg)
+        if self.rfm and self.id:
+            msg = "id: with rfm the output has one row per customer already; leave out id"
+            raise ValueError(msg)
+        if isinstance(self.k, int) and self.k < 1:
+            msg = f"k must be 'auto' or at least 1; got {self.k}"
+            raise ValueError(msg)
+        if self.criterion == "bic" and self.method != "gmm":
+            msg = "criterion 'bic' is for Gaussian mixtures: use --method gmm, or another criterion"
+            raise ValueError(msg)
+        if (
+            self.method == "quantile"
+            and not self.rfm
+            and not {"recency", "frequency", "monetary"} <= set(self.features)
+        ):
+            msg = "method 'quantile' scores recency, frequency and monetary: give rfm, or features with those columns"
+            raise ValueError(msg)
+        return self
 #: Every spec by its operation name: how a server route or a pipeline step finds its spec.
 SPECS: dict[str, type[Spec]] = {
     spec.operation: spec
@@ -482,6 +582,7 @@ SPECS: dict[str, type[Spec]] = {
         PredictSpec,
         ForecastSpec,
         SimulateSpec,
+        SegmentSpec,
         DetectLogsSpec,
     )
 }
