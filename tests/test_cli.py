@@ -167,6 +167,8 @@ def test_demo_from_the_installed_command(tmp_path: Path) -> None:
     forecast = result["forecast"]
     assert forecast["series"] == 24 and forecast["horizon"] == 8 and forecast["rows"] == 24 * 8
     assert ws.count("retail_weekly_forecast") == 24 * 8
+    page = Path(forecast["report"]).read_text(encoding="utf-8")  # the forecast report, sharing plotly.js
+    assert '<script src="plotly-' in page and len(list((tmp_path / "reports").glob("plotly-*.js"))) == 1
     # running it again replaces the sample tables and keeps their history
     subprocess.run(
         [

@@ -532,4 +532,6 @@ def demo(
         typer.echo(
             say("cli_demo_forecast", series=f.series, horizon=f.horizon, table=f.table, model=f.best_model)
         )
+        if f.report:
+            typer.echo(say("cli_report", path=f.report))
     typer.echo(say("cli_open_report", path=result.tables[0].report))

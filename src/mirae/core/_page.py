@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import os
+from collections.abc import Sequence
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -32,39 +33,44 @@ def html_page(
     lang: str,
     body: str,
     *,
-    header: str = "",
-    nav: str = "",
-    footer: str = "",
+    facts: Sequence[tuple[str, Any]] = (),
+    sections: Sequence[tuple[str, str]] = (),
     body_class: str = "",
 ) -> str:
-    """A whole report document around ``body`` (sections already rendered, charts as scripts).
+    """A whole report document around ``body``: the same header band, section links and footer.
 
-    The document is the package's Jinja2 template ``templates/page.html``;
-    ``title`` and ``lang`` are escaped there, ``body``, ``header``, ``nav`` and
-    ``footer`` are HTML the report built (its own text escaped).
+    The document is the package's Jinja2 template ``templates/page.html``.
+    ``title``, the ``facts`` shown in the header (label, value) and the
+    ``sections`` linked below it (anchor, name) are text, escaped by the
+    template (a value that is already :class:`markupsafe.Markup`, such as a
+    status badge, stays as it is); ``body`` is the HTML the report built, its
+    own text escaped there.
 
     Examples
     --------
-    >>> page = html_page("매출 <요약>", "ko", "<p>본문</p>")
-    >>> page.startswith("<!DOCTYPE html>"), "매출 &lt;요약&gt;" in page, "<p>본문</p>" in page
+    >>> page = html_page("매출 <요약>", "ko", "<p>본문</p>", facts=[("행 수", "2,031")], sections=[("a", "검사")])
+    >>> "<h1>매출 &lt;요약&gt;</h1>" in page, "<dd>2,031</dd>" in page, '<a href="#a">검사</a>' in page
     (True, True, True)
     """
     from markupsafe import Markup
     from plotly.offline import get_plotlyjs
 
-    # the parts are HTML the report built (its own text escaped there); title and lang escape here
+    from mirae.core._i18n import label
+
+    # the stylesheet, plotly.js and the body are the package's or the report's own HTML
     trusted = {
         name: Markup(part)  # noqa: S704
-        for name, part in {
-            "style": STYLE,
-            "plotly_js": get_plotlyjs(),
-            "header": header,
-            "nav": nav,
-            "body": body,
-            "footer": footer,
-        }.items()
+        for name, part in {"style": STYLE, "plotly_js": get_plotlyjs(), "body": body}.items()
     }
-    page: str = _template().render(title=title, lang=lang, body_class=body_class, **trusted)
+    page: str = _template().render(
+        title=title,
+        lang=lang,
+        facts=list(facts),
+        sections=list(sections),
+        footer=label("generated_by", lang),
+        body_class=body_class,
+        **trusted,
+    )
     return page.rstrip("\n") + "\n"
 
 

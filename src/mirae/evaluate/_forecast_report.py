@@ -91,16 +91,17 @@ def _level_rank(level: str) -> int:
 
 
 def _render(report: ForecastReport, lang: str) -> str:
-    import html
 
     from mirae.core._i18n import check_lang, heading, label
-    from mirae.core._page import html_page
     from mirae.evaluate._html import _Page, _table
 
     lang = check_lang(lang)
     page = _Page(lang)
     title = f"{label('forecast_report', lang)} — {report.target}"
-    page.parts.append(f"<h1>{html.escape(title)}</h1>")
+    page.facts += [
+        (label("series", lang), f"{report.history['unique_id'].nunique():,}"),
+        (label("horizon", lang), f"{report.forecast['ds'].nunique():,}"),
+    ]
     page.provenance(report.provenance)
     for text in report.notes:
         page.note(text)
@@ -117,13 +118,13 @@ def _render(report: ForecastReport, lang: str) -> str:
         ids = by_level[level]
         volume = report.history[report.history["unique_id"].isin(ids)].groupby("unique_id")["y"].sum()
         shown = [str(i) for i in volume.sort_values(ascending=False).index[:MAX_SERIES]]
-        page.parts.append(f"<h2>{html.escape(heading(level, lang))} ({len(ids):,})</h2>")
+        page.h2(f"level-{_level_rank(level)}", f"{heading(level, lang)} ({len(ids):,})")
         if len(ids) > len(shown):
             page.note(label("largest_series_note", lang).format(shown=len(shown), total=len(ids)))
         page.chart(_level_figure(report, shown, lang))
     if report.seasonal_index is not None and len(report.seasonal_index):
         _seasonal_section(page, report, lang)
-    return html_page(title, lang, "".join(page.parts), body_class="numbers")
+    return page.page(title)
 
 
 def _seasonal_section(page: Any, report: ForecastReport, lang: str) -> None:

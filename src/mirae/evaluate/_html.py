@@ -48,9 +48,27 @@ class _Page:
         self.lang = lang
         self.parts: list[str] = []
         self.n_charts = 0
+        #: (label, value) shown in the page's header band; (anchor, name) of each section
+        self.facts: list[tuple[str, Any]] = []
+        self.sections: list[tuple[str, str]] = []
 
-    def h2(self, key: str) -> None:
-        self.parts.append(f"<h2>{html.escape(label(key, self.lang))}</h2>")
+    def h2(self, key: str, text: str | None = None) -> None:
+        """A section heading (the catalogue's ``key``, or ``text``), linked from the page's header."""
+        shown = label(key, self.lang) if text is None else text
+        anchor = f"s{len(self.sections) + 1}-{key}"
+        self.sections.append((anchor, shown))
+        self.parts.append(f'<h2 id="{html.escape(anchor)}">{html.escape(shown)}</h2>')
+
+    def page(self, title: str) -> str:
+        """The whole document: header band, section links, this page's sections."""
+        return html_page(
+            title,
+            self.lang,
+            "".join(self.parts),
+            facts=self.facts,
+            sections=self.sections,
+            body_class="numbers",
+        )
 
     def provenance(self, about: dict[str, Any]) -> None:
         """Where the result comes from (model, version, run, table, snapshot), when known."""
@@ -272,7 +290,15 @@ def render_report_html(report: Any, *, lang: str = "ko") -> str:
     page = _Page(lang)
     title_key = "classification_report" if report.kind == "classification_report" else "regression_report"
     title = label(title_key, lang) + (f" — {report.target_name}" if report.target_name else "")
-    page.parts.append(f"<h1>{html.escape(title)}</h1>")
+    page.facts.append((label("n_rows", lang), f"{report.n:,}"))
+    if report.kind == "classification_report" and report.pos_label is not None:
+        page.facts.append((label("positive_class", lang), report.pos_label))
+    headline = next(iter(report.metrics.items()), None)
+    for name in ("roc_auc", "rmse"):
+        if name in report.metrics:
+            headline = (name, report.metrics[name])
+    if headline is not None:
+        page.facts.append((heading(headline[0], lang), f"{headline[1]:.3f}"))
     page.provenance(report.provenance)
     board = report.provenance.get("leaderboard")
     if board:
@@ -306,4 +332,4 @@ def render_report_html(report: Any, *, lang: str = "ko") -> str:
         for table in report.segments.values():
             page.parts.append(_table(table, lang))
     _explanations(page, report)
-    return html_page(title, lang, "".join(page.parts), body_class="numbers")
+    return page.page(title)

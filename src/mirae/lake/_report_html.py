@@ -8,10 +8,13 @@ chart JSON is made safe to sit inside a ``<script>`` element.
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import os
 from typing import TYPE_CHECKING, Any
+
+from markupsafe import Markup
 
 from mirae.core._i18n import Lang, check_lang, label
 from mirae.core._page import PLOTLY_CONFIG, html_page
@@ -99,6 +102,8 @@ class _Page:
         self.lang = lang
         self.parts: list[str] = []
         self.nav: list[tuple[str, str]] = []
+        self.title = ""
+        self.facts: list[tuple[str, Any]] = []
         self.figures: list[dict[str, Any]] = []
 
     def t(self, key: str) -> str:
@@ -128,20 +133,21 @@ class _Page:
         profile: Profile | None,
     ) -> None:
         columns = quality.columns if quality is not None else (profile.columns if profile is not None else [])
-        items = [
-            (self.t("table"), _e(table)),
-            (self.t("snapshot"), _e(snapshot_id)),
-            (self.t("rows"), _e(_fmt(rows))),
-            (self.t("columns_count"), _e(len(columns))),
+        t = functools.partial(label, lang=self.lang)
+        items: list[tuple[str, Any]] = [
+            (t("table"), table),
+            (t("snapshot"), snapshot_id),
+            (t("rows"), _fmt(rows)),
+            (t("columns_count"), len(columns)),
         ]
         if quality is not None:
-            items.append((self.t("duplicate_rows"), _e(_fmt(quality.duplicate_rows))))
-            items.append((self.t("status"), self.badge(quality.status)))
+            items.append((t("duplicate_rows"), _fmt(quality.duplicate_rows)))
+            items.append((t("status"), Markup(self.badge(quality.status))))  # noqa: S704 - escaped in badge()
         source = quality if quality is not None else profile
         stamp = source.computed_at.isoformat(timespec="seconds") if source is not None else ""
-        items.append((self.t("computed_at"), _e(stamp)))
-        cells = "".join(f"<div><dt>{k}</dt><dd>{v}</dd></div>" for k, v in items)
-        self.parts.append(f"<header><h1>{self.t('report_title')}: {_e(table)}</h1><dl>{cells}</dl></header>")
+        items.append((t("computed_at"), stamp))
+        self.title = f"{label('report_title', self.lang)}: {table}"
+        self.facts = items
 
     def checks(self, quality: QualityReport) -> None:
         self.section("checks", "section_checks")
@@ -369,19 +375,14 @@ class _Page:
         self.parts.append(f'<div class="grid">{"".join(charts)}</div></section>')
 
     def render(self) -> str:
-        header = self.parts[0]
-        body = "".join(self.parts[1:])
-        nav = "".join(f'<a href="#{a}">{_e(text)}</a>' for a, text in self.nav)
-        title = label("report_title", self.lang)
         draw = (
             "const figures = " + script_json(self.figures) + ";\n"
             f"for (const f of figures) {{ Plotly.newPlot(f.id, f.data, f.layout, {PLOTLY_CONFIG}); }}"
         )
         return html_page(
-            title,
+            self.title,
             self.lang,
-            body + f"<script>{draw}</script>",
-            header=header,
-            nav=f"<nav>{nav}</nav>",
-            footer=f"<footer>{self.t('generated_by')}</footer>",
+            "".join(self.parts) + f"<script>{draw}</script>",
+            facts=self.facts,
+            sections=self.nav,
         )

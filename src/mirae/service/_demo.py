@@ -78,6 +78,7 @@ class DemoForecast:
     horizon: int
     rows: int
     best_model: str
+    report: str | None = None
 
 
 def sample_path(filename: str) -> Path:
@@ -139,13 +140,16 @@ def run_demo(
             )
         )
     model = _train_demo_model(ws, out_dir, lang, progress) if train else None
-    forecast = _forecast_demo(ws, progress) if train else None
+    forecast = _forecast_demo(ws, out_dir, lang, progress) if train else None
     return DemoResult(workspace=str(ws.path), tables=tables, model=model, forecast=forecast)
 
 
-def _forecast_demo(ws: Workspace, progress: Progress | None) -> DemoForecast:
+def _forecast_demo(
+    ws: Workspace, out_dir: Path, lang: Literal["ko", "en"], progress: Progress | None
+) -> DemoForecast:
     from mirae.service._forecast import forecast_table
 
+    html = out_dir / "retail_weekly_forecast.html"
     run = forecast_table(
         ws,
         "retail_weekly",
@@ -158,12 +162,21 @@ def _forecast_demo(ws: Workspace, progress: Progress | None) -> DemoForecast:
         fill="zero",
         models=("ETS", "Theta", "SeasonalNaive"),
         n_windows=2,
+        html=str(html),
+        lang=lang,
         progress=progress,
     )
+    if run.report is not None:  # one plotly.js for the folder, like the other demo reports
+        run.report.to_html(html, lang=lang, shared_js=True)
     chosen = {str(g["model"]) for g in run.group_choice}
     best = ", ".join(sorted(chosen))
     return DemoForecast(
-        table=run.table, series=run.series, horizon=run.horizon, rows=run.rows, best_model=str(best)
+        table=run.table,
+        series=run.series,
+        horizon=run.horizon,
+        rows=run.rows,
+        best_model=str(best),
+        report=str(html) if run.report is not None else None,
     )
 
 
