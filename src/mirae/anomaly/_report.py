@@ -200,15 +200,18 @@ def _chart(report: AnomalyReport, lang: str) -> Any:
         lower, upper = rows.get(prefix + "lower"), rows.get(prefix + "upper")
         if lower is not None and upper is not None and lower.notna().any():
             figure.add_scatter(
-                x=list(x) + list(x)[::-1], y=list(upper) + list(lower)[::-1], fill="toself",
-                fillcolor="rgba(47,133,90,0.15)", line={"width": 0}, hoverinfo="skip",
-                name=label("anomaly_normal_range", lang), visible=visible,
+                x=x, y=lower, mode="lines", line={"width": 0}, hoverinfo="skip", showlegend=False,
+                visible=visible,
+            )  # fmt: skip
+            figure.add_scatter(
+                x=x, y=upper, mode="lines", fill="tonexty", fillcolor="rgba(47,133,90,0.28)",
+                line={"width": 0}, name=label("anomaly_normal_range", lang), visible=visible,
             )  # fmt: skip
             figure.add_scatter(
                 x=x, y=rows[prefix + "expected"], mode="lines", name=label("anomaly_expected", lang),
                 line={"color": "#2f855a", "dash": "dot", "width": 1}, visible=visible,
             )  # fmt: skip
-            count += 2
+            count += 3
         if metric in report.metrics:
             values = rows[metric]
         else:  # several metrics scored together: draw the score
@@ -280,8 +283,9 @@ def _render(report: AnomalyReport, lang: str) -> str:
     if report.evaluation:
         page.h2("anomaly_evaluation")
         page.note(label("anomaly_evaluation_note", lang))
+        shown = [f"{v:,.0f}" if k == "events_detected" else f"{v:.3f}" for k, v in report.evaluation.items()]
         frame = pd.DataFrame(
-            {"value": list(report.evaluation.values())},
+            {"value": shown},
             index=pd.Index([label(f"anomaly_eval_{k}", lang) for k in report.evaluation], name=""),
         )
         page.parts.append(_table(frame, lang, index_label=label("anomaly_measure", lang)))

@@ -101,7 +101,7 @@ def read_series(X: Any, *, value_col: str | None, time_col: str | None, what: st
                 raise AnomalyError(msg)
             if getattr(parsed.dt, "tz", None) is not None:
                 parsed = parsed.dt.tz_convert("UTC").dt.tz_localize(None)
-            times = pd.DatetimeIndex(parsed)
+            times = pd.DatetimeIndex(parsed).as_unit("ns")
             position = times.asi8.astype(float) / 1e9
         if np.isnan(position).any():
             msg = f"time column {time_col!r} has missing values; drop or fix those rows."

@@ -59,7 +59,10 @@ def threshold_from(
     finite = train_scores[np.isfinite(train_scores)]
     share = contamination if contamination is not None else (DEFAULT_SHARE if threshold is None else None)
     if share is not None and (contamination is not None or rule == "quantile") and finite.size:
-        return float(np.quantile(finite, 1 - share))
+        cut = float(np.quantile(finite, 1 - share))
+        if not (finite > cut).any() and (finite < cut).any():  # ties at the top: flag them, not nothing
+            cut = float(finite[finite < cut].max())
+        return cut
     return float(DEFAULT_Z if threshold is None else threshold)
 
 

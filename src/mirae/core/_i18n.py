@@ -511,8 +511,8 @@ LABELS: dict[str, tuple[str, str]] = {
         "{customers:,} customers with no purchase in the window are not segmented (e.g. {examples}).",
     ),
     "seg_note_net_negative": (
-        "반품이 구매보다 많은 고객 {customers:,}명은 구매 금액이 0 이하입니다.",
-        "{customers:,} customers returned more than they bought: their monetary is zero or negative.",
+        "기간 안의 반품이 구매보다 많은 고객 {customers:,}명은 구매 금액을 0으로 했습니다.",
+        "{customers:,} customers returned more than they bought in the window: their monetary is set to 0.",
     ),
     "cli_col_segment": ("세그먼트", "segment"),
     "cli_col_name": ("이름", "name"),
@@ -617,7 +617,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{rows:,}행 ({series:,}개 시계열·지표) 점수 -> 테이블 '{table}': 이상 행 {flagged:,}개, 경보 {events:,}건 -> '{events_table}'",
         "{rows:,} rows ({series:,} series and metrics) scored -> table '{table}': {flagged:,} flagged, {events:,} alerts -> '{events_table}'",
     ),
-    "cli_detect_series": ("  {series}{metric}: {method} ({why})", "  {series}{metric}: {method} ({why})"),
+    "cli_detect_series": (
+        "  {series}{metric}: {method} (선택 이유: {why})",
+        "  {series}{metric}: {method} ({why})",
+    ),
+    "cli_detect_chosen": ("요청한 방법", "the method asked for"),
+    "cli_detect_more_series": (
+        "  ... 시계열 {more:,}개 더 (전체 목록: --json 또는 --html 보고서)",
+        "  ... {more:,} more series (all of them: --json or the --html report)",
+    ),
     "cli_detect_eval": ("레이블 '{label}' 대비 평가: {shown}", "evaluation against '{label}': {shown}"),
     "cli_registered_detector": ("등록된 탐지기 {ref}", "registered detector {ref}"),
     "row_count_min": (

@@ -9,6 +9,7 @@ callers, with the spec's fields as keyword arguments.
 
 from mirae.service._context import Context
 from mirae.service._demo import DemoResult, DemoTable, run_demo
+from mirae.service._detect import DetectRun, detect, detect_table
 from mirae.service._detect_logs import DetectLogsRun, detect_logs, detect_logs_file
 from mirae.service._forecast import ForecastRun, forecast, forecast_table
 from mirae.service._models import list_models, model_versions, set_alias
@@ -18,6 +19,7 @@ from mirae.service._simulate import SimulationRun, simulate, simulate_table
 from mirae.service._specs import (
     SPECS,
     DetectLogsSpec,
+    DetectSpec,
     EvaluateSpec,
     ExportSpec,
     ForecastSpec,
@@ -39,7 +41,9 @@ __all__ = [
     "DemoResult",
     "DemoTable",
     "DetectLogsRun",
+    "DetectRun",
     "DetectLogsSpec",
+    "DetectSpec",
     "EvaluateSpec",
     "EvaluationRun",
     "ExportSpec",
@@ -57,8 +61,10 @@ __all__ = [
     "Spec",
     "TrainRun",
     "TrainSpec",
+    "detect",
     "detect_logs",
     "detect_logs_file",
+    "detect_table",
     "evaluate",
     "evaluate_table",
     "export",

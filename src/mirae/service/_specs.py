@@ -31,6 +31,7 @@ from mirae.service._outputs import WriteMode
 __all__ = [
     "SPECS",
     "DetectLogsSpec",
+    "DetectSpec",
     "EvaluateSpec",
     "ExportSpec",
     "ForecastSpec",
@@ -470,6 +471,76 @@ class DetectLogsSpec(Spec):
     lang: Lang = "ko"
 
 
+# -- metric anomaly detection (issue 12) -------------------------------------------------------------
+def _seasonality(value: Any) -> Any:
+    """``auto``, ``none``, ``hour``, ``weekday``, ``week_hour``, or a period in rows typed as text."""
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return value
+
+
+class DetectSpec(Spec):
+    """Score metric series for anomalies and list the alerts (see :func:`mirae.service.detect`)."""
+
+    operation: ClassVar[str] = "detect"
+    table: str = Field(min_length=1, description="Table of metrics: a time column, metric columns, groups.")
+    time: str | None = Field(default=None, description="Time column (default: the row order).")
+    value: Names = Field(default=(), description="Metric columns, e.g. cpu,latency (default: every numeric).")
+    by: Names = Field(default=(), description="Group columns, e.g. host: each group is its own series.")
+    method: Literal["auto", "band", "subpca", "poly", "iforest", "ecod", "pca", "correlation"] = Field(
+        default="auto",
+        description="auto (chosen per series), band, subpca, poly; iforest, ecod, pca, correlation.",
+    )
+    threshold: float | None = Field(
+        default=None, gt=0, description="Robust z-score above which a row is flagged."
+    )
+    contamination: float | None = Field(
+        default=None, gt=0, lt=0.5, description="Flag this share of the rows instead (e.g. 0.01)."
+    )
+    min_duration: int = Field(default=1, ge=1, description="Flagged rows an alert needs.")
+    cooldown: int = Field(default=3, ge=0, description="Unflagged rows that may separate rows of one alert.")
+    duplicates: Literal["mean", "last", "error"] = "mean"
+    seasonality: Annotated[
+        Literal["auto", "none", "hour", "weekday", "week_hour"] | int, BeforeValidator(_seasonality)
+    ] = "auto"
+    window: int | None = Field(
+        default=None, ge=4, description="Rows per window (window methods, correlation)."
+    )
+    label: str | None = Field(
+        default=None, description="0/1 column of known anomalies: evaluated, not used to fit."
+    )
+    into: str = Field(min_length=1, description="Table of scored rows ({into}_events: one row per alert).")
+    mode: WriteMode = "create"
+    seed: int | None = None
+    track: bool = True
+    model_name: str | None = Field(
+        default=None, description="Registered model name (default: the into table)."
+    )
+    register_: bool = Field(
+        default=True, alias="register", description="Register the fitted detector (needs track)."
+    )
+    alias: str | None = None
+    html: PathText = Field(default=None, description="Also write the anomaly report (HTML) here.")
+    lang: Lang = "ko"
+
+    @model_validator(mode="after")
+    def _one_threshold_rule(self) -> DetectSpec:
+        if self.threshold is not None and self.contamination is not None:
+            msg = "threshold and contamination: give one of them (a robust z-score, or the share of rows to flag)"
+            raise ValueError(msg)
+        if isinstance(self.seasonality, int) and self.seasonality < 2:
+            msg = f"seasonality: a period of at least 2 rows, or auto/none/hour/weekday/week_hour; got {self.seasonality}"
+            raise ValueError(msg)
+        clash = sorted(
+            {*self.value}
+            & {*self.by, *([self.time] if self.time else []), *([self.label] if self.label else [])}
+        )
+        if clash:
+            msg = f"value: the metric columns may not also be the time, group or label columns; got {clash}"
+            raise ValueError(msg)
+        return self
+
+
 # -- segmentation (issue 12) ---------------------------------------------------------------------
 def _k(value: Any) -> Any:
     """``"auto"`` or a number of segments typed as text (``"5"``)."""
@@ -584,5 +655,6 @@ SPECS: dict[str, type[Spec]] = {
         SimulateSpec,
         SegmentSpec,
         DetectLogsSpec,
+        DetectSpec,
     )
 }
