@@ -228,3 +228,12 @@ def test_a_text_metric_column_is_refused_in_one_line() -> None:
         BandDetector(value_col="nope").fit(frame)
     with pytest.raises(ConfigError, match="method must be one of"):
         MetricDetector(method="magic").fit(frame)
+
+
+def test_a_step_like_metric_gets_the_band(yahoo: pd.DataFrame) -> None:
+    counts = pd.DataFrame({"errors": np.random.default_rng(0).poisson(0.3, 600).astype(float)})
+    counts.loc[400, "errors"] = 12.0
+    model = AutoDetector().fit(counts)
+    assert model.method_ == "band" and model.reason_[0] == "anomaly_auto_ties"
+    scores = model.anomaly_score(counts)
+    assert int(np.argmax(scores)) == 400 and model.predict(counts).mean() < 0.02

@@ -7,7 +7,7 @@ from typing import Any, ClassVar, Self
 import numpy as np
 import pandas as pd
 
-from mirae.anomaly._series import Series, acf_period, robust_spread
+from mirae.anomaly._series import Series, acf_period, robust_spread, tie_share
 from mirae.anomaly._univariate import DEFAULT_Z, UnivariateDetector
 from mirae.errors import ConfigError
 
@@ -71,9 +71,13 @@ class BandDetector(UnivariateDetector):
     spreads, so a spike does not move it), a seasonal profile (the
     median deviation from the trend per hour of day, weekday, hour of the week,
     or position in a cycle of rows) and a residual; at both ends the trend
-    continues the line through the nearest full cycle. The spread is 1.4826 x the
+    continues the line through the nearest full cycle, and rows scored after
+    the training rows (new data) continue the line through the last quarter
+    of the training rows (at least one cycle). The spread is 1.4826 x the
     residuals' median absolute deviation. A row's score is its robust residual
-    z-score ``|value - expected| / spread``; the band is
+    z-score ``|value - expected| / spread`` (for a step-like metric, half its
+    steps unchanged, the spread is at least the residuals' standard deviation:
+    their MAD understates the noise); the band is
     ``expected ± threshold_ · spread`` and a row outside it is flagged, with
     the direction (above or below).
 
@@ -157,6 +161,13 @@ class BandDetector(UnivariateDetector):
         ok = np.isfinite(trend)
         self.trend_position_ = position[ok]
         self.trend_values_ = trend[ok]
+        # after the training rows the trend goes on along the line through its last quarter
+        tail = slice(max(0, int(ok.sum()) - max(width, int(ok.sum()) // 4)), None)
+        self.trend_slope_ = (
+            float(np.polyfit(self.trend_position_[tail], self.trend_values_[tail], 1)[0])
+            if self.trend_position_[tail].size >= 3 and np.ptp(self.trend_position_[tail]) > 0
+            else 0.0
+        )
         self.seasonality_ = kind if kind != "period" else f"period {period}"
         self.period_ = period
         detrended = values - trend
@@ -174,10 +185,13 @@ class BandDetector(UnivariateDetector):
         self.constant_ = bool(finite.size and np.all(finite == finite[0]))
         # each slot's median is fitted to its own rows: residuals about it understate the noise by
         # about sqrt((k - 1) / k) for k rows per slot
-        per_slot = max(2.0, values.size / max(1, len(profile))) if profile else float("inf")
-        self.spread_ = np.sqrt(per_slot / (per_slot - 1)) * robust_spread(
+        per_slot = max(2.0, values.size / len(profile)) if profile else 0.0
+        inflate = float(np.sqrt(per_slot / (per_slot - 1))) if per_slot else 1.0
+        self.spread_ = inflate * robust_spread(
             residual, scale_hint=float(np.median(np.abs(finite))) if finite.size else 1.0
         )
+        if tie_share(values) >= 0.5 and not self.constant_:  # step-like or sparse counts: MAD understates
+            self.spread_ = max(self.spread_, float(np.nanstd(residual)))
         self.strength_ = seasonal_strength(residual, seasonal) if kind != "none" else 0.0
         self.n_train_ = int(values.size)
         self.threshold_ = DEFAULT_Z  # until the training scores set it
@@ -258,6 +272,8 @@ class BandDetector(UnivariateDetector):
             msg = "this band was fitted with a datetime time column; give the same column when scoring."
             raise ConfigError(msg)
         trend = np.interp(series.position, self.trend_position_, self.trend_values_)
+        later = series.position > self.trend_position_[-1]
+        trend[later] += self.trend_slope_ * (series.position[later] - self.trend_position_[-1])
         return trend + self._seasonal(self._slots(kind, self.period_, series.position, series.times))
 
     def _score_parts(self, series: Series) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:

@@ -110,7 +110,7 @@ def read_series(X: Any, *, value_col: str | None, time_col: str | None, what: st
 
 
 def robust_spread(residuals: np.ndarray, *, scale_hint: float = 1.0) -> float:
-    """1.4826 x the median absolute deviation; a small positive floor when most residuals are equal.
+    """1.4826 x the median absolute deviation; the standard deviation when most residuals are equal.
 
     Examples
     --------
@@ -125,8 +125,8 @@ def robust_spread(residuals: np.ndarray, *, scale_hint: float = 1.0) -> float:
     spread = MAD_SCALE * float(np.median(np.abs(finite - center)))
     if spread > floor:
         return spread
-    # more than half the residuals are equal (a step-like or quantised metric): the mean deviation
-    return max(1.2533 * float(np.mean(np.abs(finite - center))), floor)
+    # more than half the residuals are equal (a step-like or sparse count metric): the standard deviation
+    return max(float(np.std(finite)), floor)
 
 
 def tie_share(values: np.ndarray) -> float:
