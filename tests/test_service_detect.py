@@ -114,11 +114,14 @@ def test_multi_metric_methods_score_rows_together(tmp_path: Path, shared_data: P
     ws = Workspace(tmp_path / "ws")
     ecg = pd.read_csv(shared_data / "anomaly_ecg_mitdb" / "mitdb.csv").iloc[:3000]
     ws.write("ecg", pd.DataFrame({"v": ecg["data"], "d": ecg["data"].diff().fillna(0.0)}))
-    out = detect_table(ws, "ecg", value="v,d", method="ecod", into="ecod", track=False)
+    html = tmp_path / "ecod.html"
+    out = detect_table(ws, "ecg", value="v,d", method="ecod", into="ecod", track=False, html=html, lang="en")
     scored = ws.to_pandas("ecod")
     assert set(scored["method"]) == {"ecod"} and scored["expected"].isna().all()
     assert 0 < out.flagged <= 31  # the default threshold: the training scores' 99th percentile
     assert out.series[0]["metric"] == "v+d"
+    page = html.read_text(encoding="utf-8")
+    assert "ECOD (empirical-CDF tail probabilities)" in page and "Anomaly score" in page
 
 
 def test_bad_requests_are_refused_before_any_write(tracked: Workspace) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -237,3 +239,23 @@ def test_a_step_like_metric_gets_the_band(yahoo: pd.DataFrame) -> None:
     assert model.method_ == "band" and model.reason_[0] == "anomaly_auto_ties"
     scores = model.anomaly_score(counts)
     assert int(np.argmax(scores)) == 400 and model.predict(counts).mean() < 0.02
+
+
+def test_correlation_breaks_fall_on_the_annotated_occupancy_changes(shared_data: Path) -> None:
+    import json
+
+    from mirae.anomaly import CorrelationBreakDetector
+
+    folder = shared_data / "changepoints_tcpd"
+    frame = pd.read_csv(folder / "occupancy.csv")[
+        ["V1", "V2", "V3", "V4"]
+    ]  # temperature, humidity, light, CO2
+    notes = json.loads((folder / "changepoint_annotations.json").read_text(encoding="utf-8"))["Occupancy"]
+    changes = sorted({int(i) for marks in notes["annotations_by_annotator"].values() for i in marks})
+    model = CorrelationBreakDetector(window=24).fit(frame)
+    flagged = np.flatnonzero(model.predict(frame))
+    assert flagged.size >= 3
+    distance = np.array([min(abs(i - c) for c in changes) for i in flagged])
+    assert (distance <= 5).all()  # every break is at a change the annotators marked (labels never fitted)
+    hit = {c for c in changes if any(abs(i - c) <= 5 for i in flagged)}
+    assert len(hit) >= 4
