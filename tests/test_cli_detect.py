@@ -65,7 +65,7 @@ def test_detect_prints_the_choice_in_the_terminal_language(ws: Path) -> None:
     code, out, _ = _run(
         ws, "detect", "traffic", "--time", "ts", "--value", "requests", "--into", "english", "--no-track"
     )
-    assert code == 0 and "1,000 rows" in out and "seasonal strength 0.90 (hour) >= 0.6" in out
+    assert code == 0 and "1,000 rows" in out and "seasonal strength 0.90 (hour of day) >= 0.6" in out
 
 
 @pytest.mark.parametrize(

@@ -103,11 +103,12 @@ def test_detect_records_lineage_an_mlflow_run_and_a_registered_detector(
 def test_the_report_shows_the_normal_range_the_choice_and_the_alerts(run: object) -> None:
     page = Path(run.html).read_text(encoding="utf-8")  # type: ignore[attr-defined]
     assert 'lang="en"' in page and "Anomaly detection report" in page
-    assert "Normal range" in page and "seasonal strength 0.90 (hour) &gt;= 0.6" in page
+    assert "Normal range" in page and "seasonal strength 0.90 (hour of day) &gt;= 0.6" in page
     assert "Alerts (one incident, one alert)" in page and "web-2" in page
     assert "Range PR-AUC" in page and "cdn" not in page.lower().split("</script>")[-1]
     korean = run.report.to_html(lang="ko")  # type: ignore[attr-defined]
     assert "정상 범위" in korean and "이상 탐지 보고서" in korean and "상한 초과" in korean
+    assert "계절성 강도 0.90 (시간대) ≥ 0.6" in korean and ">hour<" not in korean
 
 
 def test_multi_metric_methods_score_rows_together(tmp_path: Path, shared_data: Path) -> None:

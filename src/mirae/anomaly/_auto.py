@@ -12,7 +12,7 @@ from mirae.anomaly._series import Series, tie_share
 from mirae.anomaly._univariate import UnivariateDetector
 from mirae.anomaly._window import PolyDetector, SubPCADetector, default_window
 
-__all__ = ["AUTO_RULE", "AutoDetector"]
+__all__ = ["AUTO_RULE", "AutoDetector", "profile_message"]
 
 #: The rule, as the report and the docstring state it.
 AUTO_RULE = (
@@ -21,6 +21,19 @@ AUTO_RULE = (
     "3. at least 10 windows of rows (window = the autocorrelation period, else 16): Sub-PCA; "
     "4. at least 32 rows: POLY; 5. otherwise (too short for windows): band."
 )
+
+
+def profile_message(seasonality: str) -> tuple[str, dict[str, Any]]:
+    """A band's ``seasonality_`` as a catalogue message (``hour`` -> hour of day, ``period 24`` -> 24 rows).
+
+    Examples
+    --------
+    >>> profile_message("period 24"), profile_message("hour")
+    (('anomaly_season_period', {'period': 24}), ('anomaly_season_hour', {}))
+    """
+    if seasonality.startswith("period"):
+        return "anomaly_season_period", {"period": int(seasonality.split()[-1])}
+    return f"anomaly_season_{seasonality}", {}
 
 
 class AutoDetector(UnivariateDetector):
@@ -107,7 +120,7 @@ class AutoDetector(UnivariateDetector):
             method = "band"
             reason = (
                 "anomaly_auto_seasonal",
-                {"strength": f"{band.strength_:.2f}", "profile": band.seasonality_},
+                {"strength": f"{band.strength_:.2f}", "profile": profile_message(band.seasonality_)},
             )
         else:
             filled = pd.Series(ordered).interpolate(limit_direction="both").to_numpy(dtype=float)

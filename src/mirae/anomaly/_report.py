@@ -90,6 +90,16 @@ def _reason(row: dict[Any, Any], lang: str) -> str:
     return label(f"anomaly_method_{row['method']}", lang)
 
 
+def _season(seasonality: Any, lang: str) -> str:
+    from mirae.anomaly._auto import profile_message
+    from mirae.core._i18n import message
+
+    if not isinstance(seasonality, str) or not seasonality:
+        return "-"
+    key, params = profile_message(seasonality)
+    return message(key, lang, **params)
+
+
 def _series_table(report: AnomalyReport, lang: str) -> str:
     from mirae.core._i18n import label
 
@@ -108,7 +118,7 @@ def _series_table(report: AnomalyReport, lang: str) -> str:
                     f"{row['rows']:,}",
                     f"{row['anomalies']:,}",
                     f"{row['events']:,}",
-                    row.get("seasonality") or "-",
+                    _season(row.get("seasonality"), lang),
                     "-" if strength is None or pd.isna(strength) else f"{float(strength):.2f}",
                 )
             )

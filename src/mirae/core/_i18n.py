@@ -67,6 +67,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "cli_col_created": ("생성 시각 (UTC)", "created (UTC)"),
     "cli_col_latest": ("최신 버전", "latest version"),
     "cli_col_metric": ("지표", "metric"),
+    "cli_col_window": ("구간", "window"),
+    "cli_col_lines": ("행 수", "lines"),
+    "cli_col_score": ("점수", "score"),
+    "cli_col_reason": ("이유", "reason"),
+    "cli_col_template": ("템플릿", "template"),
     "cli_col_value": ("값", "value"),
     "seasonal_index_section": ("계절지수", "Seasonal index"),
     "seasonal_index_note": (
@@ -597,6 +602,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{rows:,}행은 윈도우 방법에 너무 짧음: 정상 범위 밴드.",
         "{rows:,} rows are too few for the window methods: the normal-range band.",
     ),
+    "anomaly_season_hour": ("시간대", "hour of day"),
+    "anomaly_season_weekday": ("요일", "weekday"),
+    "anomaly_season_week_hour": ("요일별 시간대", "hour of the week"),
+    "anomaly_season_none": ("없음", "none"),
+    "anomaly_season_period": ("{period}행 주기", "a cycle of {period} rows"),
     "anomaly_note_duplicates": (
         "{where}시각이 겹치는 행 {rows:,}개를 '{how}'(으)로 합쳤습니다 (--duplicates).",
         "{where}{rows:,} rows repeating a timestamp were combined with '{how}' (--duplicates).",
@@ -819,6 +829,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{rows:,} rows scored with {model} -> table '{table}' (snapshot {snapshot}; added {added})",
     ),
     "cli_not_used": ("  참고: 모델이 쓰지 않는 열: {columns}", "  note: not used by the model: {columns}"),
+    "cli_logs_done": (
+        "{lines:,.0f}행 (시각 없음 {unparsed:,.0f}), 템플릿 {templates:,.0f}개, {window} 구간 {windows:,.0f}개 중 "
+        "{flagged:,.0f}개 이상 -> 테이블 '{table}', '{lines_table}'",
+        "{lines:,.0f} lines ({unparsed:,.0f} without a time), {templates:,.0f} templates, "
+        "{flagged:,.0f} of {windows:,.0f} windows of {window} flagged -> tables '{table}' and '{lines_table}'",
+    ),
+    "cli_flagged_windows": ("이상 구간", "flagged windows"),
+    "cli_lines_reason": ("  {count:,}행: {reason}", "  {count:,} line(s): {reason}"),
+    "cli_mlflow_run_alone": ("MLflow 실행 {run}", "MLflow run {run}"),
     "cli_alias_set": ("{model}@{alias} -> 버전 {version}", "{model}@{alias} -> version {version}"),
     "cli_interrupted": (
         "중단되었습니다. 쓰기는 원자적이라 반쯤 쓰인 테이블은 없습니다.",
