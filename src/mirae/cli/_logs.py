@@ -16,8 +16,9 @@ from mirae.cli._app import (
     app,
     friendly_errors,
     open_context,
+    report_lang,
 )
-from mirae.cli._console import print_json, print_table, progress_bar
+from mirae.cli._console import headers, print_json, print_table, progress_bar, say
 
 
 @app.command("detect-logs")
@@ -50,7 +51,7 @@ def detect_logs(
     mode: WriteModeOpt = "create",
     track: Annotated[bool, typer.Option(help="Log an MLflow run.")] = True,
     html: Annotated[Path | None, typer.Option(help="Also write the log report (HTML) here.")] = None,
-    lang: LangOpt = "ko",
+    lang: LangOpt = None,
     tracking_uri: TrackingOpt = None,
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
@@ -64,7 +65,7 @@ def detect_logs(
     spec = DetectLogsSpec.parse(
         source=file, into=into, mode=mode, format=format, time_format=time_format, window=window, year=year,
         encoding=encoding, similarity=similarity, depth=depth, band=band, warmup=warmup, track=track, html=html,
-        lang=lang,
+        lang=report_lang(lang),
     )  # fmt: skip
     ctx = open_context(workspace, tracking_uri)
     with progress_bar(enabled=not as_json) as progress:
@@ -74,21 +75,31 @@ def detect_logs(
         return
     m = run.metrics
     typer.echo(
-        f"{m['lines']:,.0f} lines ({m['lines_unparsed']:,.0f} without a time), {m['templates']:,.0f} templates, "
-        f"{m['anomalous_windows']:,.0f} of {m['windows']:,.0f} windows of {run.window} flagged "
-        f"-> tables '{run.table}' and '{run.lines_table}'"
+        say(
+            "cli_logs_done",
+            lines=m["lines"],
+            unparsed=m["lines_unparsed"],
+            templates=m["templates"],
+            flagged=m["anomalous_windows"],
+            windows=m["windows"],
+            window=run.window,
+            table=run.table,
+            lines_table=run.lines_table,
+        )
     )
     if run.anomalous_windows:
         rows = [
             [str(w["window_start"]), w["lines"], f"{w['score']:.2f}", w["reason"], w["template_id"]]
             for w in run.anomalous_windows[:15]
         ]
-        print_table("flagged windows", ["window", "lines", "score", "reason", "template"], rows)
+        print_table(
+            say("cli_flagged_windows"), headers("window", "lines", "score", "reason", "template"), rows
+        )
     for reason, count in run.unparsed_by_reason.items():
-        typer.echo(f"  {count:,} line(s): {reason}")
+        typer.echo(say("cli_lines_reason", count=count, reason=reason))
     for note in run.notes:
-        typer.echo(f"  note: {note}")
+        typer.echo(say("cli_note", note=note))
     if run.run_id:
-        typer.echo(f"MLflow run {run.run_id}")
+        typer.echo(say("cli_mlflow_run_alone", run=run.run_id))
     if run.html:
-        typer.echo(f"report: {run.html}")
+        typer.echo(say("cli_report", path=run.html))
