@@ -38,13 +38,15 @@ def test_conformance(name: str, check: str) -> None:
 
 
 def test_every_shipped_estimator_is_in_the_suite() -> None:
+    import mirae.anomaly as anomaly
     import mirae.forecast as forecast
+    import mirae.segment as segment
     import mirae.supervised as supervised
     from mirae.base import Estimator
 
     shipped = {
         name
-        for module in (forecast, supervised)
+        for module in (forecast, supervised, segment, anomaly)
         for name in module.__all__
         if isinstance(getattr(module, name), type)
         and issubclass(getattr(module, name), Estimator)
