@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import os
 from dataclasses import dataclass, field
 from typing import Any
@@ -41,15 +40,18 @@ def _render(report: LogReport, lang: str) -> str:
     import plotly.graph_objects as go
 
     from mirae.core._i18n import check_lang, label
-    from mirae.core._page import html_page
     from mirae.evaluate._html import _metrics_table, _Page, _table
 
     lang = check_lang(lang)
     a = report.analysis
     page = _Page(lang)
     title = f"{label('log_report', lang)} — {os.path.basename(a.source)}"
-    page.parts.append(f"<h1>{html.escape(title)}</h1>")
     about = {"table": report.provenance.get("table"), "run": report.provenance.get("run")}
+    page.facts += [
+        (label("log_lines", lang), f"{a.n_lines:,}"),
+        (label("templates_found", lang), f"{a.n_templates:,}"),
+        (label("flagged_windows", lang), f"{a.n_anomalous_windows:,} / {len(a.windows):,}"),
+    ]
     page.provenance(about)
     page.note(label("log_summary", lang).format(
         lines=a.n_lines, unparsed=a.n_unparsed, templates=a.n_templates, window=a.window,
@@ -115,4 +117,4 @@ def _render(report: LogReport, lang: str) -> str:
     if len(unparsed):
         page.h2("log_unparsed")
         page.parts.append(_table(unparsed.set_index("line"), lang))
-    return html_page(title, lang, "".join(page.parts), body_class="numbers")
+    return page.page(title)

@@ -268,16 +268,20 @@ def _chart(report: AnomalyReport, lang: str) -> Any:
 def _render(report: AnomalyReport, lang: str) -> str:
     from mirae.anomaly._frame import MULTI_METRIC_METHODS
     from mirae.core._i18n import check_lang, label, message
-    from mirae.core._page import html_page
     from mirae.evaluate._html import _Page, _table
 
     lang = check_lang(lang)
     page = _Page(lang)
     title = label("anomaly_report", lang) + (f" — {report.table}" if report.table else "")
-    page.parts.append(f"<h1>{html.escape(title)}</h1>")
+    flagged = int(report.scored["is_anomaly"].sum()) if len(report.scored) else 0
+    page.facts += [
+        (label("n_rows", lang), f"{len(report.scored):,}"),
+        (label("series", lang), f"{len(report.series):,}"),
+        (label("flagged_rows", lang), f"{flagged:,}"),
+        (label("alerts", lang), f"{len(report.events):,}"),
+    ]
     page.provenance(report.provenance)
     page.h2("summary")
-    flagged = int(report.scored["is_anomaly"].sum()) if len(report.scored) else 0
     page.note(
         label("anomaly_summary", lang).format(
             rows=len(report.scored), series=len(report.series), flagged=flagged, events=len(report.events)
@@ -312,4 +316,4 @@ def _render(report: AnomalyReport, lang: str) -> str:
         page.parts.append(_events_table(report, lang))
     else:
         page.note(label("anomaly_no_events", lang))
-    return html_page(title, lang, "".join(page.parts), body_class="numbers")
+    return page.page(title)
