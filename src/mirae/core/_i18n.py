@@ -67,6 +67,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "cli_col_created": ("생성 시각 (UTC)", "created (UTC)"),
     "cli_col_latest": ("최신 버전", "latest version"),
     "cli_col_metric": ("지표", "metric"),
+    "cli_col_user": ("사용자", "user"),
+    "cli_col_role": ("역할", "role"),
     "cli_col_window": ("구간", "window"),
     "cli_col_lines": ("행 수", "lines"),
     "cli_col_score": ("점수", "score"),
@@ -529,6 +531,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "cli_col_size": ("크기", "size"),
     "cli_col_share": ("비중", "share"),
     "cli_col_traits": ("특징", "traits"),
+    "seg_rows": ("행 수", "Rows"),
+    "seg_stability": ("안정성 (부트스트랩 ARI)", "Stability (bootstrap ARI)"),
+    "seg_k_sample": (
+        "k 후보는 무작위 표본 {rows:,}행으로 학습·평가했고, 고른 k는 모든 행으로 학습했습니다.",
+        "The candidate values of k were fitted and scored on a random sample of {rows:,} rows; the chosen k on every row.",
+    ),
     "seg_note_imputed": (
         "변수의 결측값을 중앙값으로 채웠습니다: {detail}.",
         "Missing feature values were filled with the median: {detail}.",
@@ -843,6 +851,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli_flagged_windows": ("이상 구간", "flagged windows"),
     "cli_lines_reason": ("  {count:,}행: {reason}", "  {count:,} line(s): {reason}"),
     "cli_mlflow_run_alone": ("MLflow 실행 {run}", "MLflow run {run}"),
+    "cli_serving": (
+        "mirae 서버: {url} (작업 공간 {workspace}); 끝내려면 Ctrl-C",
+        "mirae is serving at {url} (workspace {workspace}); Ctrl-C stops it",
+    ),
+    "cli_serving_tokens": (
+        "127.0.0.1이 아닌 주소라 모든 요청에 토큰이 필요합니다: `mirae users add NAME --role viewer`",
+        "bound beyond 127.0.0.1: every request needs a token (`mirae users add NAME --role viewer`)",
+    ),
+    "cli_user_added": (
+        "사용자 '{name}' ({role}) 추가; 토큰은 지금 한 번만 보여 줍니다:",
+        "added user '{name}' ({role}); their token, shown only now:",
+    ),
+    "cli_user_removed": ("사용자 '{name}'을(를) 지웠습니다", "removed user '{name}'"),
     "cli_alias_set": ("{model}@{alias} -> 버전 {version}", "{model}@{alias} -> version {version}"),
     "cli_interrupted": (
         "중단되었습니다. 쓰기는 원자적이라 반쯤 쓰인 테이블은 없습니다.",

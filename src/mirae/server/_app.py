@@ -1,0 +1,57 @@
+"""The one server process: REST API (OpenAPI at ``/docs``), the web workbench and model serving."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI
+
+from mirae.server._errors import install_error_handlers
+from mirae.server._settings import ServerSettings
+
+__all__ = ["create_app"]
+
+
+def create_app(settings: ServerSettings) -> FastAPI:
+    """The application for ``settings``: every router, the error handlers, the workspace's records.
+
+    Parameters
+    ----------
+    settings : ServerSettings
+        Workspace, address (whether tokens are needed), limits.
+
+    Returns
+    -------
+    FastAPI
+        Serve it with uvicorn (``mirae serve`` does), or test it with
+        ``fastapi.testclient.TestClient``.
+    """
+    from mirae import __version__
+
+    app = FastAPI(
+        title="mirae",
+        version=__version__,
+        summary="Predictive analytics on your business tables (미래): tables, models, forecasts, jobs.",
+    )
+    app.state.settings = settings
+    install_error_handlers(app)
+
+    @app.get("/api/health", tags=["server"])
+    def health() -> dict[str, Any]:
+        """Whether the server is up, its version and what it serves."""
+        return {"status": "ok", "version": __version__, "models_only": settings.models_only}
+
+    for router in _routers(settings):
+        app.include_router(router)
+    return app
+
+
+def _routers(settings: ServerSettings) -> list[Any]:
+    """The routers this server mounts (``--models-only``: just prediction)."""
+    from mirae.server.routes import models
+
+    routers: list[Any] = [models.serving_router]
+    if settings.models_only:
+        return routers
+    # each resource has one router module in mirae.server.routes
+    return [*routers, models.router]

@@ -1,0 +1,1 @@
+"""One router module per resource: tables, jobs, models (+ serving), forecasts, segments, anomalies, the UI."""
