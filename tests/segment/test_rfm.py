@@ -32,7 +32,7 @@ def test_rfm_matches_a_direct_computation_on_real_data(transactions: pd.DataFram
         mine, row = lines.loc[lines["Customer ID"] == customer], table.loc[customer]
         bought = mine.loc[~mine["is_return"] & (mine["amount"] > 0)]
         assert row["frequency"] == bought["Invoice"].nunique()
-        assert row["monetary"] == pytest.approx(mine["amount"].sum(), abs=1e-4)  # returns netted
+        assert row["monetary"] == pytest.approx(max(mine["amount"].sum(), 0.0), abs=1e-4)  # returns netted
         assert row["recency"] == (as_of - bought["when"].max().normalize()).days
         assert row["tenure"] == (as_of - bought["when"].min().normalize()).days
         assert row["avg_basket"] == pytest.approx(row["monetary"] / row["frequency"], rel=1e-6)
@@ -43,6 +43,9 @@ def test_rfm_matches_a_direct_computation_on_real_data(transactions: pd.DataFram
     only_returns = set(lines["Customer ID"]) - set(buys["Customer ID"])
     assert rfm.report["no_purchase"] == len(only_returns) > 0
     assert set(rfm.report["no_purchase_examples"]) <= only_returns
+    net = lines.groupby("Customer ID")["amount"].sum().loc[table.index]
+    assert rfm.report["net_negative"] == int((net < -1e-6).sum()) > 0  # floored at 0, and counted
+    assert (table.loc[net < -1e-6, "monetary"] == 0).all() and (table["monetary"] >= 0).all()
     keys = [key for key, _ in rfm.notes()]
     assert (
         keys[:2] == ["seg_note_missing_customer", "seg_note_returns_net"] and "seg_note_no_purchase" in keys

@@ -119,3 +119,14 @@ def test_predict_needs_a_fit_and_the_same_columns(blobs: pd.DataFrame) -> None:
     # extra columns and another column order are fine
     shuffled = blobs[["c", "truth", "a", "b"]]
     np.testing.assert_array_equal(model.predict(shuffled), model.labels_)
+
+
+def test_large_tables_choose_k_on_a_sample(blobs: pd.DataFrame) -> None:
+    from mirae.segment._report_html import choice_sentences
+
+    rng = np.random.default_rng(1)
+    big = pd.concat([blobs[FEATURES]] * 100, ignore_index=True) + rng.normal(0, 0.05, (len(blobs) * 100, 3))
+    model = KMeansSegmenter(k_range=(2, 5), stability_runs=0, skew="none").fit(big)
+    assert model.k_choice_["rows_scanned"] == 20_000 < model.k_choice_["rows_total"] == len(big)
+    assert model.n_segments_ == 4 and len(model.labels_) == len(big)
+    assert "random sample of 20,000 rows" in " ".join(choice_sentences(model.k_choice_, "en"))

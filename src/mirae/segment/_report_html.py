@@ -39,8 +39,7 @@ def _colour(segment: int) -> str:
 
 
 def render(report: SegmentReport, lang: str) -> str:
-    """The whole page."""
-    from mirae.core._page import html_page
+    """The whole page: a header band with the key facts, links to every section."""
     from mirae.evaluate._html import _Page
     from mirae.segment._report import message_text
 
@@ -48,9 +47,14 @@ def render(report: SegmentReport, lang: str) -> str:
     page = _Page(lang)
     method = label(f"seg_method_{report.method}", lang)
     title = f"{label('seg_report', lang)} — {method}"
-    page.parts.append(f"<h1>{html.escape(title)}</h1>")
-    page.provenance(report.provenance)
     rows = int(report.profiles["size"].sum())
+    page.facts.append((label("seg_rows", lang), f"{rows:,}"))
+    page.facts.append((label("seg_segment", lang), str(report.n_segments)))
+    if "silhouette" in report.scores:
+        page.facts.append((label("seg_silhouette", lang), f"{report.scores['silhouette']:.3f}"))
+    if report.stability:
+        page.facts.append((label("seg_stability", lang), f"{report.stability['bootstrap_ari_mean']:.2f}"))
+    page.provenance(report.provenance)
     features = ", ".join(feature_label(f, lang) for f in report.features)
     page.note(label("seg_summary", lang).format(rows=rows, k=report.n_segments, features=features))
     for note in report.notes:
@@ -63,7 +67,7 @@ def render(report: SegmentReport, lang: str) -> str:
     _preprocessing_section(page, report, lang)
     if report.rules:
         _rules_section(page, report, lang)
-    return html_page(title, lang, "".join(page.parts), body_class="numbers")
+    return str(page.page(title))
 
 
 def _criterion(name: str, lang: str) -> str:
@@ -88,6 +92,8 @@ def choice_sentences(choice: dict[str, Any], lang: str) -> list[str]:
         out.append(label("seg_k_disagree", lang).format(detail=detail))
     if choice["k"] == high and low != high:
         out.append(label("seg_k_edge", lang))
+    if choice.get("rows_scanned") and choice.get("rows_total", 0) > choice["rows_scanned"]:
+        out.append(label("seg_k_sample", lang).format(rows=choice["rows_scanned"]))
     return out
 
 

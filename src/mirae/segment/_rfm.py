@@ -40,7 +40,7 @@ class RFMFeatures:
         customer column: ``recency`` (days from the last purchase to the as-of
         date), ``frequency`` (distinct purchase invoices, or purchase days
         without an invoice column), ``monetary`` (sum of amounts, returns
-        subtracted with ``returns='net'``), ``tenure`` (days from the first
+        subtracted with ``returns='net'``, floored at 0), ``tenure`` (days from the first
         purchase) and ``avg_basket`` (monetary / frequency).
     as_of : Timestamp
         The date recency and tenure count to (exclusive end of the window).
@@ -50,7 +50,8 @@ class RFMFeatures:
         ``returns_value``, how they were handled, ``no_purchase`` customers
         (seen in the table or in ``customers`` but without a purchase in the
         window; left out of ``table``) with examples, ``net_negative``
-        customers whose returns exceed their purchases.
+        customers whose returns exceed their purchases in the window (their
+        monetary is set to 0).
     """
 
     table: pd.DataFrame
@@ -256,6 +257,10 @@ def rfm_features(
             "tenure": (end - grouped["date"].min().dt.normalize()) / day,
         }
     )
+    # returns of purchases made before the window can outweigh the purchases in it: such a
+    # customer is worth nothing in the window, not less than nothing (counted in the report)
+    negative = table["monetary"] < 0
+    table.loc[negative, "monetary"] = 0.0
     table["avg_basket"] = table["monetary"] / table["frequency"]
     table.index.name = customer
     table = table.round(6)
@@ -263,7 +268,7 @@ def rfm_features(
     absent = known.difference(table.index)
     report["no_purchase"] = len(absent)
     report["no_purchase_examples"] = [_plain(c) for c in list(absent[:_EXAMPLES])]
-    report["net_negative"] = int((table["monetary"] <= 0).sum())
+    report["net_negative"] = int(negative.sum())
     report["customers"] = len(table)
     report["transactions"] = len(frame) if returns == "net" else len(purchases)
     if table.empty:

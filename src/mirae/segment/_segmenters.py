@@ -3,7 +3,8 @@
 Both standardise their features inside the estimator (:class:`FeatureScaler`:
 numeric check, median imputation, log1p / Yeo-Johnson for skewed columns),
 choose the number of segments over ``k_range`` when ``n_segments='auto'``
-(:mod:`mirae.segment._choose`), report how stable the segments are across
+(:mod:`mirae.segment._choose`; on a random sample of 20,000 rows for larger
+tables, the chosen ``k`` then fitted on every row), report how stable the segments are across
 seeds and bootstrap samples, and number the segments by size (segment 0 is
 the largest). ``predict`` assigns new rows to the learned segments without
 refitting.
@@ -30,6 +31,8 @@ __all__ = ["GaussianMixtureSegmenter", "KMeansSegmenter"]
 MIN_ROWS = 10
 #: Rows above which ``minibatch='auto'`` uses MiniBatchKMeans.
 MINIBATCH_ROWS = 50_000
+#: Rows the candidate values of k are fitted and scored on (a random sample of larger tables).
+SCAN_ROWS = 20_000
 
 
 def _not_fitted(estimator: Any) -> None:
@@ -74,12 +77,20 @@ class _ScaledSegmenter(Clusterer):
         self.k_scores_ = None
         self.k_choice_: dict[str, Any] | None = None
         if self.n_segments == "auto":
+            # large tables: the candidates are fitted and scored on a sample, the chosen k on every row
+            scan = Z
+            if n_rows > SCAN_ROWS:
+                scan = Z[np.random.default_rng(seed).choice(n_rows, SCAN_ROWS, replace=False)]
             scores = score_k(
-                Z, ks, lambda k, s: self._model(k, s, n_rows=n_rows, final=False),
+                scan, ks, lambda k, s: self._model(k, s, n_rows=len(scan), final=False),
                 seed=seed, sample_size=self.sample_size,
             )  # fmt: skip
             self.k_scores_ = scores
-            self.k_choice_ = pick_k(scores, self.criterion)
+            self.k_choice_ = {
+                **pick_k(scores, self.criterion),
+                "rows_scanned": len(scan),
+                "rows_total": n_rows,
+            }
             k = int(self.k_choice_["k"])
         else:
             k = ks[0]
@@ -240,8 +251,8 @@ class KMeansSegmenter(_ScaledSegmenter):
 
         mini = n_rows > MINIBATCH_ROWS if self.minibatch == "auto" else bool(self.minibatch)
         n_init = int(self.n_init) if final else min(3, int(self.n_init))
-        if mini:
-            return MiniBatchKMeans(n_clusters=k, n_init=n_init, random_state=seed, batch_size=4096)
+        if mini:  # restarts of a mini-batch fit on a large table cost more than they gain
+            return MiniBatchKMeans(n_clusters=k, n_init=min(n_init, 3), random_state=seed, batch_size=4096)
         return KMeans(n_clusters=k, n_init=n_init, random_state=seed)
 
 
