@@ -1,5 +1,5 @@
 # mirae — two commands on a fresh machine:
-#   make run    create .venv, install mirae, run the demo
+#   make run    create .venv, install mirae, run the demo, then serve the workbench on it
 #   make test   create .venv with dev extras, run lint, types, import contracts and tests
 PYTHON ?= python3
 VENV := .venv
@@ -21,6 +21,7 @@ $(VENV)/.installed-dev: $(BIN)/activate pyproject.toml
 
 run: $(VENV)/.installed
 	$(BIN)/mirae demo
+	$(BIN)/mirae serve
 
 test: $(VENV)/.installed-dev
 	$(MAKE) lint types contracts pytest
