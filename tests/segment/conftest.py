@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mirae.segment import RFMFeatures, rfm_features
+from mirae.segment import KMeansSegmenter, RFMFeatures, rfm_features
 
 #: Rows read from the start of Online Retail II (2009-12-01 to about 2010-03-10, ~2,000 customers).
 SAMPLE_ROWS = 120_000
@@ -38,3 +38,9 @@ def blobs() -> pd.DataFrame:
     frame = pd.DataFrame(points, columns=["a", "b", "c"])
     frame["truth"] = np.repeat(np.arange(4), sizes)
     return frame
+
+
+@pytest.fixture(scope="session")
+def rfm_kmeans(rfm: RFMFeatures) -> KMeansSegmenter:
+    """k-means with its defaults (k = 2..10 by silhouette) on the real RFM table, 3 stability refits."""
+    return KMeansSegmenter(stability_runs=3).fit(rfm.table)

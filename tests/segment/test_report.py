@@ -26,10 +26,9 @@ def test_profiles_and_separation_on_known_groups(blobs: pd.DataFrame) -> None:
 
 
 @pytest.fixture(scope="module")
-def kmeans_report(rfm: RFMFeatures):  # type: ignore[no-untyped-def]
-    model = KMeansSegmenter(stability_runs=2).fit(rfm.table)
+def kmeans_report(rfm: RFMFeatures, rfm_kmeans: KMeansSegmenter):  # type: ignore[no-untyped-def]
     return segment_report(
-        model, rfm.table, method="kmeans", notes=rfm.notes(), provenance={"table": "retail"}
+        rfm_kmeans, rfm.table, method="kmeans", notes=rfm.notes(), provenance={"table": "retail"}
     )
 
 

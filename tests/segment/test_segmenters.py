@@ -13,11 +13,6 @@ from mirae.segment import GaussianMixtureSegmenter, KMeansSegmenter, RFMFeatures
 FEATURES = ["a", "b", "c"]
 
 
-@pytest.fixture(scope="module")
-def rfm_kmeans(rfm: RFMFeatures) -> KMeansSegmenter:
-    return KMeansSegmenter(stability_runs=3).fit(rfm.table)
-
-
 @pytest.mark.parametrize(
     "make",
     [lambda: KMeansSegmenter(skew="none"), lambda: GaussianMixtureSegmenter(skew="none")],
@@ -57,12 +52,12 @@ def test_kmeans_on_real_rfm(rfm: RFMFeatures, rfm_kmeans: KMeansSegmenter) -> No
 
 
 def test_other_criteria_and_fixed_k(rfm: RFMFeatures, rfm_kmeans: KMeansSegmenter) -> None:
-    by_ch = KMeansSegmenter(criterion="calinski_harabasz", stability_runs=0).fit(rfm.table)
+    by_ch = KMeansSegmenter(criterion="calinski_harabasz", k_range=(2, 6), stability_runs=0).fit(rfm.table)
     scores = by_ch.k_scores_
     assert by_ch.n_segments_ == scores.loc[scores["calinski_harabasz"].idxmax(), "k"]
     fixed = KMeansSegmenter(n_segments=3, stability_runs=0).fit(rfm.table)
     assert fixed.n_segments_ == 3 and fixed.k_scores_ is None and fixed.k_choice_ is None
-    gmm = GaussianMixtureSegmenter(k_range=(2, 6), stability_runs=0).fit(rfm.table)
+    gmm = GaussianMixtureSegmenter(k_range=(2, 4), stability_runs=0).fit(rfm.table)
     bic = gmm.k_scores_
     assert gmm.n_segments_ == bic.loc[bic["bic"].idxmin(), "k"]
     proba = gmm.predict_proba(rfm.table.head(50))
@@ -74,7 +69,7 @@ def test_other_criteria_and_fixed_k(rfm: RFMFeatures, rfm_kmeans: KMeansSegmente
 
 def test_minibatch_for_large_tables(blobs: pd.DataFrame) -> None:
     big = pd.concat([blobs[FEATURES]] * 3, ignore_index=True)
-    model = KMeansSegmenter(minibatch=True, stability_runs=0, skew="none").fit(big)
+    model = KMeansSegmenter(minibatch=True, k_range=(3, 5), stability_runs=0, skew="none").fit(big)
     assert type(model.model_).__name__ == "MiniBatchKMeans" and model.n_segments_ == 4
 
 
