@@ -62,6 +62,12 @@ def test_segment_prints_the_choice_of_k_in_the_terminal_language(ws: Path) -> No
     assert re.search(r"행을 \d개 세그먼트로 나눴습니다 \(k-평균\) -> 테이블 'km'", out)
     assert "실루엣 계수이(가) 가장 좋습니다" in out and "조정 랜드 지수" in out and "참고:" in out
     assert "MLflow" in out and "세그먼트 모델" not in out  # --no-register: logged, not registered
+    # the report stays Korean by default; the terminal's notes follow the terminal's language
+    code, out, err = _run(
+        ws, "segment", "tx", "--rfm", RFM, "--method", "quantile", "--into", "q", "--no-track"
+    )  # an English terminal (LANG=C.UTF-8), the report in its default Korean
+    assert code == 0, err
+    assert "note: " in out and "return/cancellation rows" in out and "반품" not in out
 
 
 def test_segment_errors_are_one_line(ws: Path) -> None:

@@ -134,6 +134,7 @@ def segment(
 
 def _print_run(run: Any, alias: str | None) -> None:
     from mirae.core._i18n import label
+    from mirae.segment._report import message_text
     from mirae.segment._report_html import choice_sentences, feature_label
 
     lang = terminal_lang()
@@ -164,8 +165,8 @@ def _print_run(run: Any, alias: str | None) -> None:
     if not any(r[1] for r in rows):
         columns, rows = columns[:1] + columns[2:], [r[:1] + r[2:] for r in rows]
     print_table(say("cli_segments_title"), columns, rows)
-    for note in run.notes:
-        typer.echo(say("cli_note", note=note))
+    for note in run.note_keys:  # in the terminal's language, whatever the report's
+        typer.echo(say("cli_note", note=message_text(note, lang)))
     if run.run_id:
         typer.echo(say("cli_mlflow_run", run=run.run_id).strip("; "))
     if run.model_ref:

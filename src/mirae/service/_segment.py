@@ -68,6 +68,8 @@ class SegmentRun(Result):
     scores: dict[str, float] = field(default_factory=dict)
     segments: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: The notes as catalogue ``(key, params)`` pairs, for rendering in another language.
+    note_keys: list[Any] = field(default_factory=list, metadata={"wire": False})
     run_id: str | None = None
     model_name: str | None = None
     version: int | None = None
@@ -371,6 +373,7 @@ def _run(
         scores=dict(report.scores),
         segments=segments,
         notes=[message_text(n, spec.lang) for n in notes],
+        note_keys=list(notes),
     )
 
 
