@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -53,6 +54,17 @@ def _tables(workspace: Path) -> dict[str, list[int]]:
 
     ws = Workspace(workspace)
     return {t.name: [s.snapshot_id for s in ws.history(t.name)] for t in ws.tables()}
+
+
+def _group_gone(pgid: int, timeout: float = 10.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(pgid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.1)
+    return False
 
 
 def test_a_quality_job_runs_to_done_with_progress_result_and_log(app_client: TestClient) -> None:
@@ -113,6 +125,10 @@ def test_cancel_a_running_training_leaves_tables_and_models_as_they_were(
     time.sleep(0.5)  # a cancelled job never comes back to life
     assert app_client.get(f"/api/jobs/{job['id']}").json()["status"] == "cancelled"
     assert _tables(jobs_workspace) == tables
+    lines = app_client.get(f"/api/jobs/{job['id']}/logs").json()["lines"]
+    pid = int(next(line for line in lines if "worker process" in line).split()[-1])
+    assert _group_gone(pid), "the job's process group (its helpers) outlived the cancel"
+    assert any("cancelled by local" in line for line in lines)
     names = [m.name for m in list_models(Context.open(jobs_workspace))]
     assert "never" not in names
 
@@ -196,3 +212,14 @@ def test_roles_viewers_see_jobs_but_cannot_start_or_cancel(jobs_workspace: Path)
         app.state.jobs.close()
         for name in tokens:
             store.remove(name)
+
+
+def test_every_status_and_kind_has_a_korean_and_an_english_label() -> None:
+    from mirae.core._i18n import LABELS
+    from mirae.server._jobs import STATUSES
+    from mirae.service import SPECS
+
+    keys = [f"job_status_{s}" for s in STATUSES] + [f"job_kind_{k}" for k in SPECS]
+    missing = [k for k in keys if k not in LABELS]
+    assert not missing, f"add Korean and English labels for {missing} to mirae.core._i18n.LABELS"
+    assert all(LABELS[k][0] != LABELS[k][1] and all(LABELS[k]) for k in keys)

@@ -31,6 +31,10 @@ as on the command line. The job's process is started with ``spawn``: a
 program that creates a :class:`JobManager` in its main module needs the
 ``if __name__ == "__main__":`` guard (``mirae serve`` has it).
 
+Labels for pages: ``label(f"job_status_{status}", lang)`` and
+``label(f"job_kind_{kind}", lang)`` in :mod:`mirae.core._i18n` (Korean and
+English for every status and every kind of ``SPECS``).
+
 Passwords in database URLs are masked in the stored fields (``***``); the
 worker gets the fields as submitted.
 """
@@ -39,6 +43,7 @@ from __future__ import annotations
 
 import atexit
 import builtins
+import multiprocessing.util  # before our atexit hook: it joins live children at exit, so ours must run first
 import os
 import re
 import secrets
@@ -461,8 +466,6 @@ class JobManager:
                     self._start(record, fields)
 
     def _start(self, record: JobRecord, fields: dict[str, Any]) -> None:
-        import multiprocessing
-
         from mirae.server._jobs_worker import run_job
 
         spawn = multiprocessing.get_context("spawn")

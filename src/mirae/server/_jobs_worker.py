@@ -23,10 +23,18 @@ import time
 import traceback
 from typing import Any
 
-__all__ = ["PROGRESS_PER_S", "PipeProgress", "error_of", "run_job"]
+__all__ = ["PROGRESS_PER_S", "JobCancelled", "PipeProgress", "error_of", "run_job"]
 
 #: Most progress messages a job sends per second (a new task is always sent).
 PROGRESS_PER_S = 4.0
+
+
+class JobCancelled(BaseException):  # noqa: N818 - it is not an error: the user stopped the job
+    """Raised in a job's process when the server cancels it (SIGTERM), so open runs end as FAILED."""
+
+
+def _cancelled(signum: int, frame: Any) -> None:
+    raise JobCancelled
 
 
 class PipeProgress:
@@ -179,14 +187,20 @@ def run_job(
     log_path : str
         The job's log file (appended to).
     """
+    import signal
+
     if hasattr(os, "setsid"):
         os.setsid()  # own process group: cancel stops this job's helpers too
+    signal.signal(signal.SIGTERM, _cancelled)
     log = _redirect_output(log_path)
 
     def send(message: dict[str, Any]) -> None:
         from mirae.core._json import dumps
 
-        conn.send_bytes(dumps(message).encode("utf-8"))
+        try:
+            conn.send_bytes(dumps(message).encode("utf-8"))
+        except OSError:  # the server closed the pipe (cancelled, or it stopped): nobody is listening
+            raise JobCancelled from None
 
     try:
         import mirae.service as service
@@ -204,9 +218,14 @@ def run_job(
                 result = function(ctx, spec)
         data = result.to_dict() if hasattr(result, "to_dict") else {"value": result}
         send({"type": "done", "result": data})
+    except JobCancelled:
+        log.warning("job cancelled: stopped before it finished; nothing it was writing was committed")
     except BaseException as exc:  # noqa: BLE001 - every failure becomes the job's error record
         log.error("job failed:\n%s", "".join(traceback.format_exception(exc)))
-        send({"type": "failed", "error": error_of(exc)})
+        try:
+            send({"type": "failed", "error": error_of(exc)})
+        except JobCancelled:
+            pass
     finally:
         sys.stdout.flush()
         sys.stderr.flush()
