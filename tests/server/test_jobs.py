@@ -182,6 +182,9 @@ def test_a_restart_lists_past_jobs_and_fails_the_ones_a_dead_server_left(jobs_wo
 
 
 def test_roles_viewers_see_jobs_but_cannot_start_or_cancel(jobs_workspace: Path) -> None:
+    from mirae.lake import Workspace
+    from mirae.service._demo import sample_path
+
     store = UserStore(jobs_workspace)
     tokens = {
         name: store.add(name, role)
@@ -208,6 +211,15 @@ def test_roles_viewers_see_jobs_but_cannot_start_or_cancel(jobs_workspace: Path)
             refused = client.post("/api/jobs", json=outside, headers=as_("al"))
             assert refused.status_code == 422 and "inside its workspace" in refused.json()["detail"]
             assert app.state.jobs.wait(job.json()["id"], timeout=120).status == "done"
+            uploads = jobs_workspace / "uploads"
+            uploads.mkdir(exist_ok=True)
+            shutil.copy(sample_path("german_credit.csv.gz"), uploads / "credit.csv.gz")
+            inside = {"kind": "ingest", "fields": {"source": "uploads/credit.csv.gz", "name": "credit_al"}}
+            ingest = client.post("/api/jobs", json=inside, headers=as_("al"))
+            assert ingest.status_code == 202, ingest.text
+            assert app.state.jobs.wait(ingest.json()["id"], timeout=120).status == "done"
+            history = Workspace(jobs_workspace).history("credit_al")
+            assert [s.user for s in history] == ["al"]  # the snapshot records who started the job
     finally:
         app.state.jobs.close()
         for name in tokens:
