@@ -173,3 +173,11 @@ def test_spec_text_is_parsed() -> None:
         and spec.k_range == (3, 8)
     )
     assert SegmentSpec(**spec.to_dict()) == spec
+
+
+def test_predict_with_a_segmenter_says_which_command_assigns_rows(ws: Workspace, kmeans_run) -> None:  # type: ignore[no-untyped-def]
+    from mirae.service import predict_table
+
+    with pytest.raises(ConfigError, match=r"is a segmenter: assign rows with `mirae segment"):
+        predict_table(ws, "customers", "tx", into="scored")
+    assert "scored" not in {t.name for t in ws.tables()}

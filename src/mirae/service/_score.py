@@ -127,6 +127,14 @@ def model_task(model: Any, info: ModelVersionInfo) -> str:
     if task == "forecast":
         msg = f"model {info.ref} is a forecaster: run `mirae forecast`, not predict or evaluate, with it."
         raise ConfigError(msg)
+    others = {
+        "segment": "a segmenter: assign rows with `mirae segment TABLE ... --model NAME --into OUT`",
+        "anomaly": "an anomaly detector: score rows with `mirae detect`",
+        "recommendation": "a recommender: use `mirae recommend` or `mirae similar`",
+    }
+    if task in others:
+        msg = f"model {info.ref} is {others[task]}, not predict or evaluate."
+        raise ConfigError(msg)
     return str(task)
 
 
