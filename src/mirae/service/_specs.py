@@ -640,6 +640,8 @@ class SegmentSpec(Spec):
             msg = "method 'quantile' scores recency, frequency and monetary: give rfm, or features with those columns"
             raise ValueError(msg)
         return self
+
+
 #: Every spec by its operation name: how a server route or a pipeline step finds its spec.
 SPECS: dict[str, type[Spec]] = {
     spec.operation: spec
