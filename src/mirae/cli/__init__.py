@@ -7,7 +7,7 @@ shared options, error handling and workspace opening live in ``_app``,
 which imports no command module.
 """
 
-from mirae.cli import _detect, _forecast, _logs, _segment, _server, _tables, _train  # noqa: F401 - their commands join ``app``
+from mirae.cli import _detect, _forecast, _logs, _recommend, _segment, _server, _tables, _train  # noqa: F401 - their commands join ``app``
 from mirae.cli._app import app, main
 
 __all__ = ["app", "main"]

@@ -13,6 +13,7 @@ from mirae.service._detect import DetectRun, detect, detect_table
 from mirae.service._detect_logs import DetectLogsRun, detect_logs, detect_logs_file
 from mirae.service._forecast import ForecastRun, forecast, forecast_table
 from mirae.service._models import list_models, model_versions, set_alias
+from mirae.service._recommend import RecommendRun, SimilarRun, recommend, recommend_table, similar
 from mirae.service._score import EvaluationRun, PredictRun, evaluate, evaluate_table, predict, predict_table
 from mirae.service._segment import SegmentRun, segment, segment_table
 from mirae.service._simulate import SimulationRun, simulate, simulate_table
@@ -27,7 +28,9 @@ from mirae.service._specs import (
     PredictSpec,
     ProfileSpec,
     QualitySpec,
+    RecommendSpec,
     SegmentSpec,
+    SimilarSpec,
     SimulateSpec,
     Spec,
     TrainSpec,
@@ -54,8 +57,12 @@ __all__ = [
     "PredictSpec",
     "ProfileSpec",
     "QualitySpec",
+    "RecommendRun",
+    "RecommendSpec",
     "SegmentRun",
     "SegmentSpec",
+    "SimilarRun",
+    "SimilarSpec",
     "SimulateSpec",
     "SimulationRun",
     "Spec",
@@ -77,10 +84,13 @@ __all__ = [
     "predict_table",
     "profile",
     "quality",
+    "recommend",
+    "recommend_table",
     "run_demo",
     "segment",
     "segment_table",
     "set_alias",
+    "similar",
     "simulate",
     "simulate_table",
     "train",

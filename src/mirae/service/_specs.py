@@ -39,7 +39,9 @@ __all__ = [
     "PredictSpec",
     "ProfileSpec",
     "QualitySpec",
+    "RecommendSpec",
     "SegmentSpec",
+    "SimilarSpec",
     "SimulateSpec",
     "Spec",
     "TrainSpec",
@@ -642,6 +644,97 @@ class SegmentSpec(Spec):
         return self
 
 
+def _text_source(value: Any) -> Any:
+    """``"ITEMS:title,genres"`` -> ``("ITEMS", ("title", "genres"))``; None stays None."""
+    if value is None or isinstance(value, tuple | list):
+        return tuple(value) if isinstance(value, list) else value
+    table, sep, columns = str(value).partition(":")
+    names = _names(columns)
+    if not sep or not table.strip() or not names:
+        msg = f"text: give ITEMS_TABLE:column,column (e.g. films:title,synopsis,genres); got {value!r}"
+        raise ValueError(msg)
+    return (table.strip(), names)
+
+
+def _range(value: Any) -> Any:
+    if isinstance(value, str):
+        low, sep, high = value.replace("..", ",").partition(",")
+        try:
+            return (float(low), float(high)) if sep else value
+        except ValueError:
+            msg = f"rating_range: two numbers low..high (e.g. 1..5); got {value!r}"
+            raise ValueError(msg) from None
+    return value
+
+
+class RecommendSpec(Spec):
+    """Recommend items to every user of an interactions table (see :func:`mirae.service.recommend`)."""
+
+    operation: ClassVar[str] = "recommend"
+    table: str = Field(min_length=1, description="Interactions: one row per user and item (rating, time).")
+    into: str = Field(min_length=1, description="Table to write the recommendations to (one row per rank).")
+    mode: WriteMode = "create"
+    user: str = Field(min_length=1, description="User column.")
+    item: str = Field(min_length=1, description="Item column (also the items table's id column).")
+    rating: str | None = Field(default=None, description="Rating or weight column.")
+    time: str | None = Field(default=None, description="Time column (the held-out check holds out the last).")
+    text: Annotated[tuple[str, Names] | None, BeforeValidator(_text_source)] = Field(
+        default=None, description="ITEMS_TABLE:col,...: item text for content and cold-start items."
+    )
+    name: str | None = Field(default=None, description="Items-table column naming items in reasons.")
+    category: str | None = Field(default=None, description="Items-table column of categories (filters).")
+    only_categories: Names = Field(default=(), description="Recommend only items of these categories.")
+    exclude_categories: Names = Field(default=(), description="Never recommend items of these categories.")
+    method: Literal["hybrid", "ease", "itemknn", "als", "content", "popularity"] = "hybrid"
+    k: int = Field(default=10, ge=1, le=1000, description="Items per user.")
+    diversity: float = Field(default=0.3, ge=0.0, le=1.0, description="Re-ranking trade-off (0: score only).")
+    weighting: Literal["binary", "count", "rating"] = "binary"
+    rating_range: Annotated[tuple[float, float] | None, BeforeValidator(_range)] = None
+    evaluate: bool = Field(
+        default=True, description="Hold out each user's last interaction and score the model."
+    )
+    seed: int = 0
+    track: bool = True
+    model_name: str | None = Field(
+        default=None, description="Registered model name (default: the into table)."
+    )
+    register_: bool = Field(default=True, alias="register", description="Register the fitted recommender.")
+    alias: str | None = None
+    html: PathText = Field(default=None, description="Also write the recommendation report (HTML) here.")
+    lang: Lang = "ko"
+
+    @model_validator(mode="after")
+    def _consistent(self) -> RecommendSpec:
+        if self.method == "content" and self.text is None:
+            msg = "method 'content' needs item text: give text (--text ITEMS_TABLE:col,...)"
+            raise ValueError(msg)
+        if (self.name or self.category) and self.text is None:
+            msg = (
+                "name and category are columns of the items table: give text (--text ITEMS_TABLE:col,...) too"
+            )
+            raise ValueError(msg)
+        if (self.only_categories or self.exclude_categories) and not self.category:
+            msg = "category filters need the category column: give category (--category COLUMN)"
+            raise ValueError(msg)
+        if self.weighting == "rating" and not self.rating:
+            msg = "weighting 'rating' needs the rating column: give rating (--rating COLUMN)"
+            raise ValueError(msg)
+        if self.rating_range is not None and self.rating_range[0] >= self.rating_range[1]:
+            msg = f"rating_range: low must be below high; got {self.rating_range}"
+            raise ValueError(msg)
+        return self
+
+
+class SimilarSpec(Spec):
+    """The items most like one item, from a registered recommender (see :func:`mirae.service.similar`)."""
+
+    operation: ClassVar[str] = "similar"
+    model: str = Field(min_length=1, description="Registered recommender (NAME, NAME@ALIAS, NAME/VERSION).")
+    item: str = Field(min_length=1, description="The item (as written in the item column).")
+    k: int = Field(default=10, ge=1, le=1000)
+    lang: Lang = "ko"
+
+
 #: Every spec by its operation name: how a server route or a pipeline step finds its spec.
 SPECS: dict[str, type[Spec]] = {
     spec.operation: spec
@@ -658,5 +751,7 @@ SPECS: dict[str, type[Spec]] = {
         SegmentSpec,
         DetectLogsSpec,
         DetectSpec,
+        RecommendSpec,
+        SimilarSpec,
     )
 }
