@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Depends, Path, Request
+from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
 from mirae.server._auth import User
 from mirae.server._deps import Ctx, Settings, context_for, require
 from mirae.server._errors import ApiError
 
-__all__ = ["WarmModels", "router", "serving_router"]
+__all__ = ["WarmModels", "check_rows", "input_schema", "router", "serving_router"]
 
 router = APIRouter(prefix="/api/models", tags=["models"])
 serving_router = APIRouter(tags=["serving"])
@@ -55,7 +56,15 @@ class WarmModels:
     def __init__(self) -> None:
         self._models: dict[str, tuple[Any, Any]] = {}
         self._refs: dict[str, tuple[float, str]] = {}
+        self._schemas: dict[str, dict[str, str]] = {}
         self._lock = threading.Lock()
+
+    def schema(self, version_ref: str, model: Any) -> dict[str, str]:
+        """The input columns and roles of a loaded version (read once; see :func:`input_schema`)."""
+        schema = self._schemas.get(version_ref)
+        if schema is None:
+            schema = self._schemas[version_ref] = input_schema(model)
+        return schema
 
     def get(self, ctx: Any, ref: str) -> tuple[Any, Any]:
         """The model behind ``ref`` and its version info."""
@@ -116,6 +125,91 @@ def set_alias(
     return move(ctx, name, alias, body.version).to_dict()
 
 
+#: JSON values each column role accepts (null is a missing value everywhere).
+_ROLE_TEXT = {"numeric": "a number", "categorical": "text or a number", "datetime": "a date or time text"}
+
+
+def input_schema(model: Any) -> dict[str, str]:
+    """The columns a fitted model reads and their role (``numeric``, ``categorical``, ``datetime``).
+
+    Read from the :class:`~mirae.prep.TablePreprocessor` of each fitted
+    pipeline (``schema_``); columns the preprocessor dropped (ids, constants)
+    are not needed. A model without one needs every training column, of any type.
+    """
+    from mirae.prep import TablePreprocessor
+    from mirae.service._score import model_features
+
+    roles: dict[str, str] = {}
+    pipelines = list(getattr(model, "models_", {}).values()) or [model]
+    for pipeline in pipelines:
+        steps = getattr(pipeline, "steps", [])
+        for _, step in steps:
+            if isinstance(step, TablePreprocessor) and hasattr(step, "schema_"):
+                schema = step.schema_
+                roles.update(dict.fromkeys([*schema.numeric, *schema.numeric_text], "numeric"))
+                roles.update(dict.fromkeys(schema.categorical, "categorical"))
+                roles.update(dict.fromkeys(schema.datetime, "datetime"))
+    if not roles:
+        return dict.fromkeys(model_features(model), "any")
+    order = {c: i for i, c in enumerate(model_features(model))}
+    return dict(sorted(roles.items(), key=lambda kv: order.get(kv[0], len(order))))
+
+
+def _bad_value(role: str, value: Any) -> bool:
+    """Whether a JSON ``value`` cannot stand in a column of ``role``."""
+    if value is None:
+        return False
+    if isinstance(value, dict | list):
+        return True
+    if role == "numeric":
+        if isinstance(value, bool | int | float):
+            return False
+        text = str(value).strip().replace(",", "")
+        if not text:
+            return False
+        try:
+            float(text)
+        except ValueError:
+            return True
+        return False
+    if role == "datetime":
+        if not isinstance(value, str):
+            return True
+        from datetime import datetime
+
+        try:
+            datetime.fromisoformat(value.strip())
+        except ValueError:
+            return True
+    return False
+
+
+def check_rows(ref: str, schema: dict[str, str], rows: list[dict[str, Any]]) -> None:
+    """A 422 naming the first missing column or the first value of the wrong type."""
+    given: set[str] = set().union(*(r.keys() for r in rows))
+    missing = [c for c in schema if c not in given]
+    if missing:
+        raise ApiError(
+            422,
+            "missing_columns",
+            f"model {ref} needs column(s) {missing}; the rows have {sorted(given)}.",
+            "Send every training column (null is allowed for a missing value).",
+        )
+    for column, role in schema.items():
+        if role == "any":
+            continue
+        for index, row in enumerate(rows):
+            value = row.get(column)
+            if _bad_value(role, value):
+                raise ApiError(
+                    422,
+                    "wrong_type",
+                    f"column {column!r} must be {_ROLE_TEXT[role]}; got {value!r} in row {index}.",
+                    f"Send {_ROLE_TEXT[role]} (or null for a missing value) in {column!r}; "
+                    f"GET /api/models/{ref}/inputs lists each column's type.",
+                )
+
+
 def predict_rows(ctx: Any, warm: WarmModels, ref: str, rows: list[dict[str, Any]]) -> PredictResponse:
     """Score JSON records with a registered model; a missing or mistyped column is a 422 naming it."""
     import numpy as np
@@ -126,28 +220,83 @@ def predict_rows(ctx: Any, warm: WarmModels, ref: str, rows: list[dict[str, Any]
     model, info = warm.get(ctx, ref)
     task = model_task(model, info)
     features = model_features(model)
-    given = set().union(*(r.keys() for r in rows))
-    missing = [c for c in features if c not in given]
-    if missing:
-        raise ApiError(
-            422,
-            "missing_columns",
-            f"model {info.ref} needs column(s) {missing}; the rows have {sorted(given)}.",
-            "Send every training column (null is allowed for a missing value).",
-        )
+    schema = warm.schema(info.ref, model)
+    check_rows(info.ref, schema, rows)
+    given: set[str] = set().union(*(r.keys() for r in rows))
     frame = pd.DataFrame.from_records(rows, columns=features)
-    predicted = np.asarray(model.predict(frame))
     probabilities = None
     if task != "regression" and hasattr(model, "predict_proba"):
         proba = np.asarray(model.predict_proba(frame), dtype=float)
         classes = [str(c.item() if hasattr(c, "item") else c) for c in model.classes_]
         probabilities = [dict(zip(classes, map(float, row), strict=True)) for row in proba]
+    predicted = np.asarray(model.predict(frame))
     return PredictResponse(
         model=info.ref,
         predictions=[p.item() if hasattr(p, "item") else p for p in predicted],
         probabilities=probabilities,
         ignored_columns=sorted(given - set(features)),
     )
+
+
+class InputColumn(BaseModel):
+    """One column a model reads: its name and the kind of value it takes."""
+
+    name: str
+    role: Literal["numeric", "categorical", "datetime", "any"]
+
+
+class ModelInputs(BaseModel):
+    """What a prediction request must send: one value per column (null for missing)."""
+
+    model: str = Field(description="The version that answers (NAME/VERSION).")
+    task: str
+    columns: list[InputColumn]
+
+
+@router.get("/{ref:path}/inputs", response_model=ModelInputs)
+def model_inputs(ref: ModelRefPath, request: Request, ctx: Ctx, user: Viewer) -> ModelInputs:
+    """The columns a model's prediction needs and the type of each (for forms and clients)."""
+    from mirae.service._score import model_task
+
+    warm = _warm(request)
+    model, info = warm.get(ctx, ref)
+    schema = warm.schema(info.ref, model)
+    return ModelInputs(
+        model=info.ref,
+        task=model_task(model, info),
+        columns=[InputColumn(name=c, role=r) for c, r in schema.items()],  # type: ignore[arg-type]
+    )
+
+
+@router.get("/{name}/versions/{version}/report", response_class=HTMLResponse)
+def model_report(
+    name: Annotated[str, Path(max_length=200)],
+    version: Annotated[int, Path(ge=1, le=10**9)],
+    ctx: Ctx,
+    user: Viewer,
+) -> HTMLResponse:
+    """The evaluation report (HTML) logged with a model version's training run; 404 when none was logged."""
+    import tempfile
+    from pathlib import Path as FilePath
+
+    info = ctx.tracker().registry.get(f"{name}/{version}")
+    if not info.run_id:
+        raise ApiError(
+            404, "no_report", f"model {info.ref} has no run, so no report.", "Train it with mirae train."
+        )
+    client = ctx.tracker().client
+    names = {a.path for a in client.list_artifacts(info.run_id)}
+    if "report.html" not in names:
+        raise ApiError(
+            404,
+            "no_report",
+            f"the run of model {info.ref} logged no evaluation report (trained with holdout=0?).",
+            "Evaluate it on a table: POST /api/jobs with kind 'evaluate'.",
+        )
+    with tempfile.TemporaryDirectory() as tmp:
+        path = client.download_artifacts(info.run_id, "report.html", tmp)
+        text = FilePath(path).read_text(encoding="utf-8")
+    return HTMLResponse(text, headers={"Content-Security-Policy": "frame-ancestors 'self'"})
 
 
 @serving_router.post("/models/{ref:path}/predict")
