@@ -297,6 +297,17 @@ class SegmentError(MiraeError, ValueError):
 __all__ += ["SegmentError"]
 
 
+# -- recommendation
+#
+
+
+class RecommendError(MiraeError, ValueError):
+    """Recommendation cannot run on this input or with these settings."""
+
+
+__all__ += ["RecommendError"]
+
+
 # -- anomaly detection
 #
 #   MiraeError

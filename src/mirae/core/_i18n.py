@@ -604,6 +604,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "job_kind_segment": ("고객 세분화", "Segment"),
     "job_kind_detect": ("지표 이상 탐지", "Detect anomalies"),
     "job_kind_detect-logs": ("로그 이상 탐지", "Detect log anomalies"),
+    "job_kind_recommend": ("추천 목록 만들기", "Recommend"),
+    "job_kind_similar": ("비슷한 아이템 찾기", "Similar items"),
     "jobs": ("작업", "Jobs"),
     "job_id": ("작업 ID", "Job id"),
     "job_kind": ("작업 종류", "Kind"),
@@ -621,6 +623,57 @@ LABELS: dict[str, tuple[str, str]] = {
     "job_logs": ("로그", "Log"),
     "job_cancel": ("작업 취소", "Cancel job"),
     "job_none": ("아직 작업이 없습니다", "No jobs yet"),
+    # -- recommendation (issue 14: mirae.recommend, `mirae recommend`, `mirae similar`)
+    "rec_report": ("추천 보고서", "Recommendation report"),
+    "rec_metrics_section": ("정확도와 다양성", "Accuracy and diversity"),
+    "rec_curve_section": ("정확도–다양성 곡선", "Accuracy–diversity trade-off"),
+    "rec_curve_note": (
+        "재순위화(MMR)의 다양성 설정을 0에서 1까지 바꾸며 같은 평가 사용자에게 다시 추천했습니다. "
+        "오른쪽으로 갈수록 목록이 다양해지고, 세로축은 그만큼 잃는 정확도입니다.",
+        "The same test users were recommended again with the re-ranking (MMR) diversity set from 0 to 1. "
+        "Further right the lists are more varied; the vertical axis is the accuracy that costs.",
+    ),
+    "rec_popularity_section": ("인기도 편향", "Popularity bias"),
+    "rec_popularity_note": (
+        "아이템을 학습 상호작용 수로 10분위로 나눠, 학습 데이터와 추천 목록에서 각 분위가 차지하는 비율을 비교합니다.",
+        "Items split into ten groups by their training interactions: the share of each group in the training "
+        "data and in the recommendations.",
+    ),
+    "rec_examples_section": ("추천 예시와 이유", "Example recommendations and why"),
+    "rec_models_section": ("모델 비교", "Models compared"),
+    "rec_notes_section": ("데이터 처리", "What was done to the data"),
+    "rec_diversity": ("다양성 설정", "Diversity setting"),
+    "rec_users": ("사용자", "Users"),
+    "rec_items": ("아이템", "Items"),
+    "rec_interactions": ("상호작용", "Interactions"),
+    "rec_user": ("사용자", "User"),
+    "rec_item": ("아이템", "Item"),
+    "rec_rank": ("순위", "Rank"),
+    "rec_reason": ("이유", "Reason"),
+    "rec_metric": ("지표", "Measure"),
+    "rec_pop_decile": ("인기도 10분위 (1 = 가장 인기)", "Popularity decile (1 = most popular)"),
+    "rec_share": ("비율", "Share"),
+    "rec_share_train": ("학습 상호작용", "Training interactions"),
+    "rec_share_recs": ("추천", "Recommendations"),
+    "rec_m_precision": ("정밀도@k", "Precision@k"),
+    "rec_m_recall": ("재현율@k", "Recall@k"),
+    "rec_m_map": ("MAP@k", "MAP@k"),
+    "rec_m_ndcg": ("NDCG@k", "NDCG@k"),
+    "rec_m_hit_rate": ("적중률@k", "Hit rate@k"),
+    "rec_m_coverage": ("카탈로그 커버리지", "Catalogue coverage"),
+    "rec_m_entropy": ("엔트로피 다양성 (비트)", "Entropy diversity (bits)"),
+    "rec_m_ild": ("목록 내 다양성", "Intra-list diversity"),
+    "rec_m_novelty": ("새로움 (비트)", "Novelty (bits)"),
+    "rec_m_popularity_bias": ("평균 인기도 (이용자 비율)", "Average popularity (share of users)"),
+    "rec_m_users": ("평가 사용자 수", "Test users"),
+    "rec_model_popularity": ("인기도", "Popularity"),
+    "rec_model_itemknn": ("아이템 kNN", "Item kNN"),
+    "rec_model_ease": ("EASE", "EASE"),
+    "rec_model_als": ("ALS (implicit)", "ALS (implicit)"),
+    "rec_model_content": ("내용 기반 (TF-IDF/LSA)", "Content-based (TF-IDF/LSA)"),
+    "rec_model_hybrid": ("하이브리드 (협업 + 내용)", "Hybrid (collaborative + content)"),
+    "cli_col_item": ("아이템", "item"),
+    "cli_col_similarity": ("유사도", "similarity"),
 }
 
 
@@ -943,6 +996,64 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "cli_segments_title": ("세그먼트", "segments"),
     "cli_registered_segmenter": ("세그먼트 모델 {ref}을(를) 등록했습니다", "registered segmenter {ref}"),
+    # -- recommendation (issue 14: mirae.recommend, `mirae recommend`, `mirae similar`)
+    "rec_reason_popular": ("인기 아이템 ({users:,}명이 이용)", "popular: {users:,} users chose it"),
+    "rec_reason_because": ("'{item}'을(를) 보셨기 때문에", "because you watched '{item}'"),
+    "rec_reason_similar_text": ("'{item}'와(과) 설명이 비슷함", "similar description to '{item}'"),
+    "rec_reason_similar_users": (
+        "'{item}'을(를) 본 사람들이 함께 봄",
+        "chosen by the people who chose '{item}'",
+    ),
+    "rec_reason_unknown_item": (
+        "모르는 아이템이라 대신 인기 아이템 ({users:,}명이 이용)",
+        "unknown item, so a popular one instead ({users:,} users)",
+    ),
+    "rec_note_duplicates": (
+        "같은 (사용자, 아이템) 쌍 {pairs:,}개가 여러 번 나와 합쳤습니다 (중복 행 {rows:,}개; {how}).",
+        "{pairs:,} (user, item) pairs occurred more than once and were aggregated ({rows:,} extra rows; {how}).",
+    ),
+    "rec_dup_binary": ("한 번으로 셈", "counted once"),
+    "rec_dup_count": ("횟수를 가중치로 씀", "the count is the weight"),
+    "rec_dup_rating": ("가장 최근 평점을 씀", "the latest rating is kept"),
+    "rec_note_single": (
+        "상호작용이 하나뿐인 사용자 {users:,}명, 아이템 {items:,}개: 이들의 추천은 인기도와 내용에 더 기댑니다.",
+        "{users:,} users and {items:,} items have a single interaction: their recommendations lean on "
+        "popularity and content.",
+    ),
+    "rec_note_empty_text": (
+        "텍스트가 비어 있는 아이템 {items:,}개는 내용 점수를 받지 못합니다.",
+        "{items:,} items have empty text and get no content score.",
+    ),
+    "rec_note_text_only": (
+        "상호작용 없이 텍스트로만 알려진 아이템 {items:,}개는 내용으로 추천합니다 (콜드 스타트).",
+        "{items:,} items known only from their text are recommended by their content (cold start).",
+    ),
+    "rec_note_no_text": (
+        "상호작용한 아이템 {items:,}개가 아이템 테이블에 없어 텍스트가 없습니다.",
+        "{items:,} interacted items are not in the items table and have no text.",
+    ),
+    "rec_split_leave_last_out": ("사용자별 마지막 상호작용", "each user's last interaction"),
+    "rec_split_time": ("시점 기준 마지막 {share:.0%}", "the last {share:.0%} by time"),
+    "rec_split_note": (
+        "평가: {split}을(를) 떼어 두고 나머지 {train:,}행으로 학습해, 평가 사용자 {users:,}명에게 상위 {k}개를 추천했습니다.",
+        "Evaluation: {split} held out; fitted on the other {train:,} rows, {users:,} test users got their top {k}.",
+    ),
+    "rec_summary": (
+        "사용자 {users:,}명, 아이템 {items:,}개, 상호작용 {interactions:,}개. 모델: {model}, 다양성 설정 {diversity:g}.",
+        "{users:,} users, {items:,} items, {interactions:,} interactions. Model: {model}, diversity {diversity:g}.",
+    ),
+    "cli_recommend_done": (
+        "사용자 {users:,}명에게 최대 {k}개씩 추천 {rows:,}행 ({model}) -> 테이블 '{table}'",
+        "{rows:,} recommendations, up to {k} for each of {users:,} users ({model}) -> table '{table}'",
+    ),
+    "cli_recommend_eval": ("검증 ({split}): {metrics}", "held-out check ({split}): {metrics}"),
+    "cli_recommend_sample": ("사용자 {user}의 추천", "recommendations for user {user}"),
+    "cli_registered_recommender": ("추천 모델 {ref}을(를) 등록했습니다", "registered recommender {ref}"),
+    "cli_similar_title": ("'{item}'와(과) 비슷한 아이템", "items like '{item}'"),
+    "cli_similar_unknown": (
+        "모델 {model}이(가) 모르는 아이템 '{item}': 대신 인기 아이템입니다",
+        "model {model} does not know item '{item}': popular items instead",
+    ),
 }
 
 

@@ -17,9 +17,9 @@ Examples
 [{'item': 'c', 'rank': 1}]
 """
 
+from mirae.errors import RecommendError
 from mirae.recommend._content import ANALYZERS, ContentRecommender
 from mirae.recommend._data import WEIGHTINGS, Interactions, interaction_matrix, title_key
-from mirae.recommend._errors import RecommendError
 from mirae.recommend._evaluate import (
     METRICS,
     diversity_curve,

@@ -17,8 +17,8 @@ from collections.abc import Collection, Iterable
 from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 from mirae.base import Recommender, Tags
+from mirae.errors import RecommendError
 from mirae.recommend._data import interaction_matrix
-from mirae.recommend._errors import RecommendError
 from mirae.recommend._rerank import mmr
 
 if TYPE_CHECKING:

@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+from mirae.errors import RecommendError
 from mirae.recommend._base import InteractionRecommender
-from mirae.recommend._errors import RecommendError
 
 if TYPE_CHECKING:
     import numpy as np

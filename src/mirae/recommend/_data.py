@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from mirae.recommend._errors import RecommendError
+from mirae.errors import RecommendError
 
 if TYPE_CHECKING:
     import pandas as pd

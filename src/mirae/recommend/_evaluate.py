@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from mirae.recommend._errors import RecommendError
+from mirae.errors import RecommendError
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -16,9 +16,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from mirae.base import clone
+from mirae.errors import RecommendError
 from mirae.recommend._base import InteractionRecommender
 from mirae.recommend._content import _TextMixin
-from mirae.recommend._errors import RecommendError
 
 if TYPE_CHECKING:
     import numpy as np

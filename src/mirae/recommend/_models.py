@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from mirae.errors import RecommendError
 from mirae.recommend._base import InteractionRecommender
-from mirae.recommend._errors import RecommendError
 
 if TYPE_CHECKING:
     import numpy as np

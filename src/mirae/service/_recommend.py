@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from mirae.core._result import Result
+from mirae.errors import RecommendError
 from mirae.lake._lineage import Lineage
-from mirae.recommend._errors import RecommendError
 from mirae.service._context import Context
 from mirae.service._outputs import check_outputs
 from mirae.service._specs import RecommendSpec, SimilarSpec

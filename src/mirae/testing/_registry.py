@@ -129,6 +129,7 @@ def shipped_cases() -> list[Case]:
     cases += _segment_cases()
     cases += _log_cases()
     cases += _metric_anomaly_cases()
+    cases += _recommend_cases()
     return [*cases, *_REGISTERED.values()]
 
 
@@ -256,5 +257,85 @@ def _metric_anomaly_cases() -> list[Case]:
             "MetricDetector",
             lambda: MetricDetector(time_col="ts", value_cols=("cpu",), method="band"),
             univariate,
+        ),
+    ]
+
+
+def _interactions(seed: int = 7) -> dict[str, Any]:
+    """Ratings of 40 users on 30 items in three taste groups (a few duplicates), item text, and users to ask.
+
+    The users asked include one unknown to the model (the cold-start answer).
+    """
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(seed)
+    rows = []
+    for user in range(40):
+        group = user % 3
+        liked = rng.choice(np.arange(group * 10, group * 10 + 10), size=5, replace=False)
+        other = rng.choice(30, size=2, replace=False)
+        for item in [*liked, *other]:
+            rows.append((f"u{user}", int(item), int(rng.integers(1, 6)), int(rng.integers(0, 10_000))))
+    rows += rows[:3]
+    frame = pd.DataFrame(rows, columns=["user", "item", "rating", "time"])
+    words = (
+        ["space robots war", "love paris romance", "crime detective night"],
+        ["우주 로봇", "사랑 파리", "범죄 탐정"],
+    )
+    items = pd.DataFrame(
+        {
+            "item": np.arange(32),  # items 30 and 31 are known only from their text
+            "title": [f"title {i}" for i in range(32)],
+            "text": [f"{words[0][i % 30 // 10]} {words[1][i % 30 // 10]} {i}" for i in range(32)],
+            "genre": [["scifi", "romance", "crime"][i % 30 // 10] for i in range(32)],
+        }
+    )
+    return {"interactions": frame, "items": items, "users": ["u0", "u1", "u5", "nobody"]}
+
+
+def _recommend_cases() -> list[Case]:
+    """The recommenders of mirae.recommend (issue 14)."""
+    from mirae.recommend import (
+        ALSRecommender,
+        ContentRecommender,
+        EASERecommender,
+        HybridRecommender,
+        ItemKNNRecommender,
+        PopularityRecommender,
+    )
+
+    def data() -> dict[str, Any]:
+        found = _interactions()
+        return {"interactions": found["interactions"], "users": found["users"]}
+
+    def items() -> Any:
+        return _interactions()["items"]
+
+    return [
+        Case("PopularityRecommender", PopularityRecommender, data),
+        Case("ItemKNNRecommender", lambda: ItemKNNRecommender(neighbors=10, diversity=0.3), data),
+        Case(
+            "EASERecommender",
+            lambda: EASERecommender(l2=10.0, weighting="rating", rating_col="rating", time_col="time"),
+            data,
+        ),
+        Case("ALSRecommender", lambda: ALSRecommender(factors=4, iterations=3, n_threads=1), data),
+        Case(
+            "ContentRecommender",
+            lambda: ContentRecommender(items=items(), text_cols=("text",), n_components=4),
+            data,
+        ),
+        Case(
+            "HybridRecommender",
+            lambda: HybridRecommender(
+                items=items(), name_col="title", category_col="genre", n_components=4, diversity=0.3
+            ),
+            data,
+        ),
+        Case(
+            "HybridRecommender-itemknn",
+            lambda: HybridRecommender(cf=ItemKNNRecommender(neighbors=5)),
+            data,
         ),
     ]
