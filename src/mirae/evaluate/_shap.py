@@ -66,6 +66,7 @@ def shap_values_by_column(
     max_samples: int = 300,
     background_size: int = 50,
     random_state: int = 0,
+    background: Any | None = None,
 ) -> ShapValues:
     """SHAP values per row and original column, and the explainer used.
 
@@ -80,6 +81,10 @@ def shap_values_by_column(
     For a classifier the values explain the positive-class probability of a
     binary model, or are averaged in absolute value over classes for more
     classes.
+
+    ``background`` (rows like ``X``, e.g. a sample of the training table)
+    stands in for the background rows otherwise drawn from ``X`` itself; give
+    it to explain a few rows, or one, against the data the model learned from.
     """
     from sklearn.base import is_classifier
 
@@ -91,12 +96,17 @@ def shap_values_by_column(
     Xs, _ = sample_rows(X, None, max_samples, random_state)
     raw_frame = preprocessing is None and isinstance(Xs, pd.DataFrame)
     if raw_frame and not _numbers_only(Xs):
-        return _explain_raw_frame(model, Xs, background_size, random_state)
+        return _explain_raw_frame(model, Xs, background_size, random_state, background)
     features = describe_features(preprocessing, Xs)
     data = estimator_input(estimator, preprocessing, Xs)
     dense = np.asarray(data, dtype=float)
     classifier = is_classifier(estimator)
-    background = dense[np.random.default_rng(random_state).permutation(len(dense))[:background_size]]
+    pool = (
+        dense
+        if background is None
+        else np.asarray(estimator_input(estimator, preprocessing, background), float)
+    )
+    background = pool[np.random.default_rng(random_state).permutation(len(pool))[:background_size]]
     try:
         explainer = shap.TreeExplainer(estimator)
         values = explainer.shap_values(data, check_additivity=False)
@@ -104,7 +114,7 @@ def shap_values_by_column(
     except Exception:  # noqa: BLE001 - shap signals "not a tree model" with several exception types
         kind = "linear" if hasattr(estimator, "coef_") and hasattr(estimator, "intercept_") else "permutation"
     if kind == "permutation" and raw_frame:
-        return _explain_raw_frame(model, Xs, background_size, random_state)
+        return _explain_raw_frame(model, Xs, background_size, random_state, background)
     if kind == "linear":
         values = shap.LinearExplainer(estimator, background).shap_values(dense)
     elif kind == "permutation":
@@ -171,12 +181,19 @@ class _ValueCodes:
         return pd.concat(columns, axis=1, keys=self.pool.columns)
 
 
-def _explain_raw_frame(model: Any, rows: pd.DataFrame, background_size: int, random_state: int) -> ShapValues:
+def _explain_raw_frame(
+    model: Any, rows: pd.DataFrame, background_size: int, random_state: int, background: Any | None = None
+) -> ShapValues:
     from sklearn.base import is_classifier
 
     shap = _import_shap()
     order = np.random.default_rng(random_state).permutation(len(rows))
-    background = rows.iloc[order[: max(1, background_size)]]
+    if background is None:
+        background = rows.iloc[order[: max(1, background_size)]]
+    else:
+        pool = pd.DataFrame(background)[list(rows.columns)]
+        picks = np.random.default_rng(random_state).permutation(len(pool))[: max(1, background_size)]
+        background = pool.iloc[np.sort(picks)]
     rows = rows.iloc[np.sort(order[:MODEL_AGNOSTIC_ROWS])]
     coder = _ValueCodes(pd.concat([rows, background], ignore_index=True))
     explained, base = coder.codes[: len(rows)], coder.codes[len(rows) :]

@@ -256,7 +256,15 @@ class AutoClassifier(ClassifierMixin, AutoModel):
     def predict(self, X: Any) -> np.ndarray:
         """The predicted class of each row (using ``threshold_`` when set)."""
         check_is_fitted(self, "models_")
-        proba = self.predict_proba(X)
+        return self.classes_from_proba(self.predict_proba(X))
+
+    def classes_from_proba(self, proba: np.ndarray) -> np.ndarray:
+        """The class :meth:`predict` gives for rows with probabilities ``proba`` (from :meth:`predict_proba`).
+
+        Lets a caller that needs both compute the model once.
+        """
+        check_is_fitted(self, "models_")
+        proba = np.asarray(proba, dtype=float)
         if self.threshold_ is not None:
             return np.asarray(self.classes_[(proba[:, 1] >= self.threshold_).astype(int)])
         return np.asarray(self.classes_[np.argmax(proba, axis=1)])

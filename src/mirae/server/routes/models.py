@@ -1,4 +1,4 @@
-"""Registered models: list, versions, aliases, and the prediction endpoint (models kept warm)."""
+"""Registered models: list, versions, aliases, the prediction and explanation endpoints (models kept warm)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,19 @@ from pydantic import BaseModel, Field
 from mirae.server._auth import User
 from mirae.server._deps import Ctx, Settings, context_for, require
 from mirae.server._errors import ApiError
+from mirae.server.routes._explain import ExplainResponse, explain_frame, training_sample
 
-__all__ = ["WarmModels", "check_rows", "input_schema", "router", "serving_router"]
+__all__ = [
+    "ExplainResponse",
+    "PredictResponse",
+    "WarmModels",
+    "check_rows",
+    "explain_rows",
+    "input_schema",
+    "predict_rows",
+    "router",
+    "serving_router",
+]
 
 router = APIRouter(prefix="/api/models", tags=["models"])
 serving_router = APIRouter(tags=["serving"])
@@ -57,7 +68,15 @@ class WarmModels:
         self._models: dict[str, tuple[Any, Any]] = {}
         self._refs: dict[str, tuple[float, str]] = {}
         self._schemas: dict[str, dict[str, str]] = {}
+        self._backgrounds: dict[str, Any] = {}
         self._lock = threading.Lock()
+
+    def background(self, ctx: Any, info: Any, features: list[str]) -> Any:
+        """A seeded sample of the version's training rows, read once (the background of explanations)."""
+        sample = self._backgrounds.get(info.ref)
+        if sample is None:
+            sample = self._backgrounds[info.ref] = training_sample(ctx, info, features)
+        return sample
 
     def schema(self, version_ref: str, model: Any) -> dict[str, str]:
         """The input columns and roles of a loaded version (read once; see :func:`input_schema`)."""
@@ -210,6 +229,48 @@ def check_rows(ref: str, schema: dict[str, str], rows: list[dict[str, Any]]) -> 
                 )
 
 
+def plain(value: Any) -> Any:
+    """A numpy scalar as the Python value JSON carries (``np.int64(1)`` -> ``1``)."""
+    return value.item() if hasattr(value, "item") else value
+
+
+def score_frame(model: Any, task: str, frame: Any) -> tuple[list[Any], list[dict[str, float]] | None]:
+    """Each row's prediction and, for a classifier, its class probabilities, from one pass of the model."""
+    import numpy as np
+
+    if task == "regression" or not hasattr(model, "predict_proba"):
+        return [plain(p) for p in np.asarray(model.predict(frame))], None
+    proba = np.asarray(model.predict_proba(frame), dtype=float)
+    if hasattr(model, "classes_from_proba"):
+        labels = model.classes_from_proba(proba)
+    else:  # a classifier without mirae's helper: the most probable class
+        labels = np.asarray(model.classes_)[proba.argmax(axis=1)]
+    classes = [str(plain(c)) for c in model.classes_]
+    probabilities = [dict(zip(classes, map(float, row), strict=True)) for row in proba]
+    return [plain(p) for p in labels], probabilities
+
+
+def explain_rows(ctx: Any, warm: WarmModels, ref: str, rows: list[dict[str, Any]]) -> ExplainResponse:
+    """Each row's prediction and the SHAP contribution of every input column, largest first.
+
+    The contributions are computed as in the model report (shap, on the
+    model's raw input frame), against a seeded sample of the table snapshot
+    the version was trained on; a missing or mistyped column is a 422 naming it.
+    """
+    import pandas as pd
+
+    from mirae.service._score import model_features, model_task
+
+    model, info = warm.get(ctx, ref)
+    task = model_task(model, info)
+    features = model_features(model)
+    schema = warm.schema(info.ref, model)
+    check_rows(info.ref, schema, rows)
+    frame = pd.DataFrame.from_records(rows, columns=features)
+    background = warm.background(ctx, info, features)
+    return explain_frame(model, info, task, frame, rows, background, schema)
+
+
 def predict_rows(ctx: Any, warm: WarmModels, ref: str, rows: list[dict[str, Any]]) -> PredictResponse:
     """Score JSON records with a registered model; a missing or mistyped column is a 422 naming it."""
     import numpy as np
@@ -266,6 +327,25 @@ def model_inputs(ref: ModelRefPath, request: Request, ctx: Ctx, user: Viewer) ->
         task=model_task(model, info),
         columns=[InputColumn(name=c, role=r) for c, r in schema.items()],  # type: ignore[arg-type]
     )
+
+
+@router.post("/{ref:path}/explain", response_model=ExplainResponse)
+def explain(
+    ref: ModelRefPath,
+    request: Request,
+    ctx: Ctx,
+    user: Viewer,
+    body: Annotated[PredictRequest, Body()],
+) -> ExplainResponse:
+    """Why the model predicts what it does for each row (at most 50): the prediction and every column's
+    SHAP contribution (largest absolute first, with the row's value), as in the model report.
+
+    The contributions of a row add up to its output minus ``baseline`` (the mean
+    output over a seeded sample of the training table); ``explains`` says which
+    output (the positive-class probability of a binary classifier, the value of
+    a regressor).
+    """
+    return explain_rows(ctx, _warm(request), ref, body.rows)
 
 
 @router.get("/{name}/versions/{version}/report", response_class=HTMLResponse)
