@@ -32,7 +32,7 @@ class JobRequest(BaseModel):
         min_length=1,
         max_length=40,
         description="A use case: ingest, quality, profile, export, train, evaluate, predict, forecast, "
-        "simulate, segment, detect, detect-logs.",
+        "simulate, segment, detect, detect-logs, recommend, similar.",
         examples=["quality"],
     )
     fields: dict[str, Any] = Field(
