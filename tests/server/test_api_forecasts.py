@@ -102,8 +102,8 @@ def test_the_report_when_one_was_written_else_a_404_saying_how(client: TestClien
     ("name", "said"),
     [
         ("sales", "it was made by write"),  # an input table
-        ("no_such", "there is no forecast 'no_such'"),
-        ("fc_scores", "side table of the forecast 'fc'"),
+        ("no_such", "no table 'no_such' in the workspace (forecast wanted)"),
+        ("fc_scores", "side table of the forecast output 'fc'"),
     ],
 )
 def test_a_name_that_is_no_forecast_is_a_404_saying_how_to_make_one(

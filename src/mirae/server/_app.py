@@ -48,10 +48,10 @@ def create_app(settings: ServerSettings) -> FastAPI:
 
 def _routers(settings: ServerSettings) -> list[Any]:
     """The routers this server mounts (``--models-only``: just prediction)."""
-    from mirae.server.routes import forecasts, jobs, models, tables
+    from mirae.server.routes import forecasts, jobs, models, tables, tasks
 
     routers: list[Any] = [models.serving_router]
     if settings.models_only:
         return routers
     # each resource has one router module in mirae.server.routes
-    return [*routers, models.router, jobs.router, tables.router, forecasts.router]
+    return [*routers, models.router, jobs.router, tables.router, forecasts.router, *tasks.routers]

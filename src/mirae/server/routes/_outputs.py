@@ -58,7 +58,9 @@ def job_fields(spec: Any) -> dict[str, Any]:
 def require_table(ws: Any, name: str, what: str, hint: str) -> None:
     """404 (``what`` ``name`` is missing, ``hint`` says how to make it) unless table ``name`` exists."""
     if not ws.exists(name):
-        raise ApiError(404, "not_found", f"there is no {what} {name!r} in the workspace.", hint)
+        raise ApiError(
+            404, "not_found", f"there is no table {name!r} in the workspace ({what} wanted).", hint
+        )
 
 
 def output_spec(ctx: Any, name: str, operations: tuple[str, ...], what: str, hint: str) -> dict[str, Any]:
@@ -97,7 +99,7 @@ def output_spec(ctx: Any, name: str, operations: tuple[str, ...], what: str, hin
         raise ApiError(
             404,
             "not_found",
-            f"table {name!r} is not a {what} output: it was made by {made_by}.",
+            f"table {name!r} is no {what} output: it was made by {made_by}.",
             hint,
         )
     spec = lineage.spec or {}
@@ -106,7 +108,7 @@ def output_spec(ctx: Any, name: str, operations: tuple[str, ...], what: str, hin
         raise ApiError(
             404,
             "not_found",
-            f"table {name!r} is a side table of the {what} {into!r}, not a {what} itself.",
+            f"table {name!r} is a side table of the {what} output {into!r}, not the output itself.",
             f"Ask for {into!r} instead (its sub-resources include this table).",
         )
     return {**spec, "operation": lineage.operation}
