@@ -57,3 +57,27 @@ def test_evaluation_report_of_a_version(client_for: Callable[..., TestClient]) -
         assert report.status_code == 200 and "<html" in report.text.lower()
     assert client.get("/api/models/credit/versions/99/report").status_code == 404
     assert client.get("/api/models/nobody/versions/1/report").status_code == 404
+
+
+def test_a_prediction_runs_the_model_once_and_the_label_follows_the_probabilities(
+    served_workspace: Path, credit_rows: list[dict[str, object]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mirae.server.routes.models import WarmModels, predict_rows
+    from mirae.service import Context
+
+    ctx, warm = Context.open(served_workspace), WarmModels()
+    model, _ = warm.get(ctx, "credit@champion")
+    calls: list[int] = []
+    proba = model.predict_proba
+
+    def counted(frame: object) -> object:
+        calls.append(len(frame))  # type: ignore[arg-type]
+        return proba(frame)
+
+    monkeypatch.setattr(model, "predict_proba", counted)
+    answer = predict_rows(ctx, warm, "credit@champion", credit_rows)
+    assert calls == [len(credit_rows)]
+    labels = model.classes_
+    for predicted, probabilities in zip(answer.predictions, answer.probabilities or [], strict=True):
+        best = max(probabilities, key=probabilities.__getitem__)
+        assert str(predicted) == best and predicted in labels.tolist()

@@ -69,6 +69,7 @@ class WarmModels:
         self._refs: dict[str, tuple[float, str]] = {}
         self._schemas: dict[str, dict[str, str]] = {}
         self._backgrounds: dict[str, Any] = {}
+        self._facts: dict[str, tuple[str, list[str], dict[str, str]]] = {}
         self._lock = threading.Lock()
 
     def background(self, ctx: Any, info: Any, features: list[str]) -> Any:
@@ -84,6 +85,16 @@ class WarmModels:
         if schema is None:
             schema = self._schemas[version_ref] = input_schema(model)
         return schema
+
+    def serving_facts(self, version_ref: str, model: Any, info: Any) -> tuple[str, list[str], dict[str, str]]:
+        """A loaded version's task, input columns and column roles, worked out once."""
+        facts = self._facts.get(version_ref)
+        if facts is None:
+            from mirae.service._score import model_features, model_task
+
+            facts = (model_task(model, info), model_features(model), self.schema(version_ref, model))
+            self._facts[version_ref] = facts
+        return facts
 
     def get(self, ctx: Any, ref: str) -> tuple[Any, Any]:
         """The model behind ``ref`` and its version info."""
@@ -272,30 +283,27 @@ def explain_rows(ctx: Any, warm: WarmModels, ref: str, rows: list[dict[str, Any]
 
 
 def predict_rows(ctx: Any, warm: WarmModels, ref: str, rows: list[dict[str, Any]]) -> PredictResponse:
-    """Score JSON records with a registered model; a missing or mistyped column is a 422 naming it."""
-    import numpy as np
+    """Score JSON records with a registered model; a missing or mistyped column is a 422 naming it.
+
+    A warm version answers without reading the registry (aliases are checked
+    every :attr:`WarmModels.alias_ttl_s` seconds) and runs the model once per
+    request: a classifier's label is derived from its probabilities.
+    """
     import pandas as pd
 
-    from mirae.service._score import model_features, model_task
-
     model, info = warm.get(ctx, ref)
-    task = model_task(model, info)
-    features = model_features(model)
-    schema = warm.schema(info.ref, model)
+    task, features, schema = warm.serving_facts(info.ref, model, info)
     check_rows(info.ref, schema, rows)
-    given: set[str] = set().union(*(r.keys() for r in rows))
     frame = pd.DataFrame.from_records(rows, columns=features)
-    probabilities = None
-    if task != "regression" and hasattr(model, "predict_proba"):
-        proba = np.asarray(model.predict_proba(frame), dtype=float)
-        classes = [str(c.item() if hasattr(c, "item") else c) for c in model.classes_]
-        probabilities = [dict(zip(classes, map(float, row), strict=True)) for row in proba]
-    predicted = np.asarray(model.predict(frame))
+    predictions, probabilities = score_frame(model, task, frame)
+    known = set(features)
+    ignored = (
+        sorted({c for r in rows for c in r if c not in known})
+        if len(rows) > 1
+        else sorted(set(rows[0]) - known)
+    )
     return PredictResponse(
-        model=info.ref,
-        predictions=[p.item() if hasattr(p, "item") else p for p in predicted],
-        probabilities=probabilities,
-        ignored_columns=sorted(given - set(features)),
+        model=info.ref, predictions=predictions, probabilities=probabilities, ignored_columns=ignored
     )
 
 
