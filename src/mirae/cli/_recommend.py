@@ -58,8 +58,12 @@ def recommend(
     ] = "hybrid",
     k: Annotated[int, typer.Option("--k", help="Items per user.")] = 10,
     diversity: Annotated[
-        float, typer.Option(help="Re-ranking trade-off 0..1 (0: by score alone; higher: more varied lists).")
-    ] = 0.3,
+        str,
+        typer.Option(
+            help="Re-ranking trade-off 0..1 (0: by score alone; higher: more varied lists), or auto: the "
+            "largest whose NDCG@10 on each user's latest training interaction stays within 2 % of 0."
+        ),
+    ] = "auto",
     weighting: Annotated[
         str, typer.Option(help="binary, count or rating: the weight of an interaction.")
     ] = "binary",

@@ -677,9 +677,19 @@ LABELS: dict[str, tuple[str, str]] = {
 }
 
 
+def _with_workbench(labels: dict[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:
+    from mirae.core._i18n_ui import UI_LABELS
+
+    return {**labels, **UI_LABELS}
+
+
+LABELS = _with_workbench(LABELS)
+
+
 #: Sentences with parameters, key: (Korean, English) str.format templates. A parameter given as
 #: ``(key, {params})`` is itself a message, rendered in the same language.
 MESSAGES: dict[str, tuple[str, str]] = {
+    "ui_rows_shown": ("전체 {total}행 중 {first}–{last}행", "Rows {first}–{last} of {total}"),
     # -- metric anomaly detection (issue 12: mirae.anomaly metrics, `mirae detect`)
     "anomaly_auto_ties": (
         "값이 바뀌지 않는 구간이 {ties}: 계단형 지표라 정상 범위 밴드.",
@@ -1031,6 +1041,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "rec_note_no_text": (
         "상호작용한 아이템 {items:,}개가 아이템 테이블에 없어 텍스트가 없습니다.",
         "{items:,} interacted items are not in the items table and have no text.",
+    ),
+    "rec_note_tuned": (
+        "설정은 학습 데이터에서 사용자별 마지막 상호작용({users:,}명)을 떼어 검증해 골랐습니다: 협업 {cf}, "
+        "최근성 반감기 {half_life}, 내용 가중치 {content:g} (검증 NDCG@10 {ndcg:.4f}).",
+        "Settings chosen on each user's latest training interaction ({users:,} users held out): "
+        "collaborative {cf}, recency half-life {half_life}, content weight {content:g} "
+        "(validation NDCG@10 {ndcg:.4f}).",
+    ),
+    "rec_note_diversity_auto": (
+        "다양성 {diversity:g}: 검증 NDCG@10이 재정렬 없을 때({base:.4f})보다 2% 넘게 줄지 않는 가장 큰 값입니다 "
+        "({ndcg:.4f}, 사용자 {users:,}명).",
+        "Diversity {diversity:g}: the largest setting whose validation NDCG@10 ({ndcg:.4f}) stays within "
+        "2% of no re-ranking ({base:.4f}; {users:,} users).",
+    ),
+    "rec_note_untuned": (
+        "검증할 사용자가 {users:,}명뿐이라(최소 {minimum:,}명) 'auto' 설정은 기본값을 썼습니다 (다양성 0).",
+        "Only {users:,} users could be held out for validation (at least {minimum:,} needed): the 'auto' "
+        "settings took their fallbacks (diversity 0).",
     ),
     "rec_split_leave_last_out": ("사용자별 마지막 상호작용", "each user's last interaction"),
     "rec_split_time": ("시점 기준 마지막 {share:.0%}", "the last {share:.0%} by time"),

@@ -46,7 +46,8 @@ class InteractionRecommender(Recommender):
     time_col: str | None
     weighting: str
     rating_range: tuple[float, float] | None
-    diversity: float
+    diversity: float | str
+    diversity_: float | None
 
     # -- what subclasses provide ----------------------------------------------------------------
 
@@ -103,25 +104,61 @@ class InteractionRecommender(Recommender):
         import numpy as np
         import scipy.sparse as sp
 
-        if not 0.0 <= float(self.diversity) <= 1.0:
-            msg = f"diversity must lie in 0..1 (0: rank by score alone); got {self.diversity!r}."
+        auto = isinstance(self.diversity, str) and self.diversity == "auto"
+        if not auto and not (isinstance(self.diversity, int | float) and 0.0 <= float(self.diversity) <= 1.0):
+            msg = (
+                f"diversity must lie in 0..1 (0: rank by score alone) or be 'auto' (chosen on each user's "
+                f"latest training interaction); got {self.diversity!r}."
+            )
             raise RecommendError(msg)
         data = interaction_matrix(
             interactions, user_col=self.user_col, item_col=self.item_col, rating_col=self.rating_col,
             time_col=self.time_col, weighting=self.weighting, rating_range=self.rating_range,
         )  # fmt: skip
-        matrix, items = data.matrix, list(data.items)
+        matrix, items, later = data.matrix, list(data.items), data.later
         extra = self._extra_items(items)
         if extra:
             items += extra
-            matrix = sp.hstack([matrix, sp.csr_matrix((matrix.shape[0], len(extra)), dtype=np.float32)])
-            matrix = sp.csr_matrix(matrix)
+            padding = sp.csr_matrix((matrix.shape[0], len(extra)), dtype=np.float32)
+            matrix = sp.csr_matrix(sp.hstack([matrix, padding]))
+            later = sp.csr_matrix(sp.hstack([later, padding]), dtype=np.float64)
         notes = list(data.notes)
         if extra:
             notes.append(("rec_note_text_only", {"items": len(extra)}))
-        self._set_matrix(matrix, data.users, items, notes)
+        self._set_matrix(matrix, data.users, items, notes, later)
+        self.diversity_: float | None = None if auto else float(self.diversity)
         self._fit_model()
+        if self.diversity_ is None:  # the model did not choose it itself
+            self.diversity_ = self._choose_diversity()
         return self
+
+    def _choose_diversity(self) -> float:
+        """``diversity='auto'``: the re-ranking setting chosen on each user's latest training interaction."""
+        from mirae.base import clone
+        from mirae.recommend._tuning import MIN_VALIDATION_USERS, choose_diversity, inner_split
+
+        split = inner_split(self.matrix_, self.later_, random_state=int(getattr(self, "random_state", 0)))
+        if len(split.rows) < MIN_VALIDATION_USERS:
+            self.notes_.append(
+                ("rec_note_untuned", {"users": len(split.rows), "minimum": MIN_VALIDATION_USERS})
+            )
+            return 0.0
+        inner = clone(self).set_params(diversity=0.0)
+        inner._set_matrix(split.matrix, self.users_, self.items_, [], split.later)
+        inner._fit_model()
+        scores = inner._user_scores(split.rows)
+        chosen, curve = choose_diversity(scores, split.matrix[split.rows], split.truth, inner._similarity)
+        self._note_diversity(chosen, curve, len(split.rows))
+        return chosen
+
+    def _note_diversity(self, chosen: float, curve: list[dict[str, float]], users: int) -> None:
+        """Keep the validation curve (``diversity_curve_``) and say in ``notes_`` what was chosen."""
+        self.diversity_curve_ = curve
+        at = {row["diversity"]: row["ndcg"] for row in curve}
+        self.notes_.append(
+            ("rec_note_diversity_auto",
+             {"diversity": chosen, "users": users, "ndcg": at[chosen], "base": at[0.0]})
+        )  # fmt: skip
 
     def _set_matrix(
         self,
@@ -129,8 +166,13 @@ class InteractionRecommender(Recommender):
         users: list[Any],
         items: list[Any],
         notes: list[tuple[str, dict[str, Any]]],
+        later: sp.csr_matrix | None = None,
     ) -> None:
-        """Store the interactions every model answers from (a hybrid hands its matrix to its parts)."""
+        """Store the interactions every model answers from (a hybrid hands its matrix to its parts).
+
+        ``later`` holds each interaction's recency position (1: the user's
+        latest; see :class:`~mirae.recommend.Interactions`).
+        """
         import numpy as np
         import scipy.sparse as sp
 
@@ -139,6 +181,7 @@ class InteractionRecommender(Recommender):
         self.user_index_ = {u: k for k, u in enumerate(self.users_)}
         self.item_index_ = {i: k for k, i in enumerate(self.items_)}
         self.matrix_ = matrix
+        self.later_ = later if later is not None else sp.csr_matrix(matrix != 0, dtype=np.float64)
         self.popularity_ = np.diff(sp.csc_matrix(matrix).indptr).astype(np.float64)
         self.notes_ = notes
         self.item_vectors_ = _normalized_columns(matrix)
@@ -194,7 +237,8 @@ class InteractionRecommender(Recommender):
             items table with ``category_col``).
         diversity : float, optional
             0..1: how much the re-ranking trades score for variety (maximal
-            marginal relevance); default the model's ``diversity``.
+            marginal relevance); default the model's (``diversity_``, the
+            value ``diversity='auto'`` chose at fit).
         lang : {'en', 'ko'}
             Language of ``reason``.
         """
@@ -235,7 +279,7 @@ class InteractionRecommender(Recommender):
         if not isinstance(k, int | np.integer) or isinstance(k, bool) or k < 1:
             msg = f"k must be a whole number of at least 1; got {k!r}."
             raise RecommendError(msg)
-        lam = float(self.diversity if diversity is None else diversity)
+        lam = float((self.diversity_ or 0.0) if diversity is None else diversity)
         if not 0.0 <= lam <= 1.0:
             msg = f"diversity must lie in 0..1 (0: rank by score alone); got {lam!r}."
             raise RecommendError(msg)

@@ -235,7 +235,7 @@ class ContentRecommender(_TextMixin, InteractionRecommender):
         time_col: str | None = None,
         weighting: str = "binary",
         rating_range: tuple[float, float] | None = None,
-        diversity: float = 0.0,
+        diversity: float | str = 0.0,
     ) -> None:
         self.items = items
         self.item_key = item_key

@@ -39,12 +39,18 @@ class Interactions:
     notes : list of (str, dict)
         Catalogue message keys and their parameters: duplicates aggregated,
         users and items with one interaction.
+    later : scipy.sparse.csr_matrix, optional
+        The same pattern as ``matrix``; each value is 1 + how many of the
+        user's other items came after this one (by ``time_col``, else by
+        row order; a duplicate pair counts at its last occurrence): 1 marks
+        the user's latest item.
     """
 
     matrix: sp.csr_matrix
     users: list[Any]
     items: list[Any]
     notes: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    later: sp.csr_matrix | None = None
 
 
 def _check_columns(frame: Any, columns: dict[str, str | None]) -> None:
@@ -144,6 +150,9 @@ def interaction_matrix(
         pairs["rating"] = _ratings(frame, rating_col, rating_range)
     if time_col is not None:
         pairs["time"] = frame[time_col].to_numpy()
+    # the order of the interactions: by time (ties by row order), else by row order
+    order = frame[time_col].rank(method="first") if time_col is not None else pd.Series(range(len(frame)))
+    pairs["order"] = np.asarray(order, dtype=np.float64)
     notes: list[tuple[str, dict[str, Any]]] = []
     grouped = pairs.groupby(["row", "col"], sort=False)
     counts = grouped.size()
@@ -173,7 +182,24 @@ def interaction_matrix(
     one_user, one_item = int((per_user <= 1).sum()), int((per_item <= 1).sum())
     if one_user or one_item:
         notes.append(("rec_note_single", {"users": one_user, "items": one_item}))
-    return Interactions(matrix=matrix, users=_plain(users), items=_plain(items), notes=notes)
+    latest = grouped["order"].max().reindex(counts.index).to_numpy()
+    later = _later_counts(matrix, row_idx, col_idx, latest)
+    return Interactions(matrix=matrix, users=_plain(users), items=_plain(items), notes=notes, later=later)
+
+
+def _later_counts(matrix: sp.csr_matrix, rows: Any, cols: Any, latest: Any) -> sp.csr_matrix:
+    """1 + the number of the row's items whose last occurrence is later, on ``matrix``'s pattern."""
+    import numpy as np
+    import scipy.sparse as sp
+
+    order = np.lexsort((-latest, rows))  # by row, latest first
+    first = np.searchsorted(rows[order], rows[order], side="left")
+    position = np.empty(len(rows), dtype=np.float64)
+    position[order] = np.arange(len(rows)) - first + 1.0
+    later = sp.csr_matrix((position, (rows, cols)), shape=matrix.shape)
+    later = sp.csr_matrix(later.multiply(matrix != 0), dtype=np.float64)
+    later.sort_indices()
+    return later
 
 
 def _sortable(index: pd.Index) -> bool:

@@ -48,8 +48,9 @@ class RecommendRun(Result):
     method : str
     users, items, rows, k : int
     diversity : float
+        The re-ranking setting used (what ``diversity='auto'`` chose on the training interactions).
     metrics : dict
-        The held-out check at the chosen ``diversity`` (empty when not run).
+        The held-out check at that ``diversity`` (empty when not run).
     curve : list of dict
         The check at each re-ranking setting.
     notes : list of str
@@ -172,9 +173,10 @@ def _check(spec: RecommendSpec, frame: pd.DataFrame, estimator: Any) -> tuple[di
     if test[spec.user].nunique() < MIN_TEST_USERS:
         return {}, None, 0
     model = estimator.clone().fit(train)
-    values = tuple(sorted({*CURVE, float(spec.diversity)}))
+    chosen_value = float(model.diversity_)  # 'auto': chosen inside fit, on train alone
+    values = tuple(sorted({*CURVE, chosen_value}))
     curve = diversity_curve(model, test, k=spec.k, values=values)
-    position = int((curve["diversity"] - spec.diversity).abs().to_numpy().argmin())
+    position = int((curve["diversity"] - chosen_value).abs().to_numpy().argmin())
     chosen = curve.iloc[position].to_dict()
     metrics = {str(k): float(v) for k, v in chosen.items() if k != "diversity"}
     return metrics, curve, len(train)
@@ -263,7 +265,7 @@ def recommend(ctx: Context, spec: RecommendSpec, *, progress: Progress | None = 
         run = RecommendRun(
             table=into, snapshot=snapshot, source_table=table, source_snapshot=source_snapshot,
             method=spec.method, users=len(users), items=len(estimator.items_), rows=len(output), k=spec.k,
-            diversity=spec.diversity, items_table=items_table, items_snapshot=items_snapshot, metrics=metrics,
+            diversity=float(estimator.diversity_), items_table=items_table, items_snapshot=items_snapshot, metrics=metrics,
             curve=[] if curve is None else curve.to_dict("records"),
             notes=[_note(key, params, spec.lang) for key, params in notes_keys],
             sample=output.head(min(spec.k, 10)).to_dict("records"),
@@ -323,7 +325,7 @@ def _report(
         table=spec.table,
         method=spec.method,
         k=spec.k,
-        diversity=spec.diversity,
+        diversity=float(model.diversity_),
         users=len(model.users_),
         items=len(model.items_),
         interactions=int(model.matrix_.nnz),
@@ -350,6 +352,7 @@ def _log_run(logger: Any, run: RecommendRun, spec: RecommendSpec, curve: Any, re
             "text": None if spec.text is None else f"{spec.text[0]}:{','.join(spec.text[1])}",
             "k": spec.k,
             "diversity": spec.diversity,
+            "diversity_chosen": run.diversity,
             "weighting": spec.weighting,
             "rating_range": None if spec.rating_range is None else list(spec.rating_range),
             "seed": spec.seed,

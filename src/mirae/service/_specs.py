@@ -687,7 +687,10 @@ class RecommendSpec(Spec):
     exclude_categories: Names = Field(default=(), description="Never recommend items of these categories.")
     method: Literal["hybrid", "ease", "itemknn", "als", "content", "popularity"] = "hybrid"
     k: int = Field(default=10, ge=1, le=1000, description="Items per user.")
-    diversity: float = Field(default=0.3, ge=0.0, le=1.0, description="Re-ranking trade-off (0: score only).")
+    diversity: Annotated[float, Field(ge=0.0, le=1.0)] | Literal["auto"] = Field(
+        default="auto",
+        description="Re-ranking trade-off 0..1 (0: score only), or auto: the largest within 2 % of validation NDCG@10.",
+    )
     weighting: Literal["binary", "count", "rating"] = "binary"
     rating_range: Annotated[tuple[float, float] | None, BeforeValidator(_range)] = None
     evaluate: bool = Field(
