@@ -18,7 +18,9 @@ from mirae.server._deps import require
 from mirae.server._errors import ApiError
 
 __all__ = [
+    "ERRORS",
     "Analyst",
+    "ErrorOut",
     "Limit",
     "Offset",
     "OutputName",
@@ -35,6 +37,23 @@ OutputName = Annotated[
 ]
 Offset = Annotated[int, Query(ge=0, le=10**12, description="Rows to skip.")]
 Limit = Annotated[int, Query(ge=1, le=10_000, description="Rows to return.")]
+
+
+class ErrorOut(BaseModel):
+    """Every error the API answers: what went wrong and how to fix it."""
+
+    error: str = Field(description="A short code: not_found, forbidden, invalid_request, ...")
+    detail: Any = Field(description="What was wrong.")
+    hint: str = Field(default="", description="How to fix it.")
+
+
+#: The errors every task route can answer, in the one error shape (for the OpenAPI schema).
+ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorOut, "description": "No valid token (servers beyond 127.0.0.1)."},
+    403: {"model": ErrorOut, "description": "The user's role may not do this."},
+    404: {"model": ErrorOut, "description": "No such output (the hint says how to make one)."},
+    422: {"model": ErrorOut, "description": "Invalid fields or parameters."},
+}
 
 
 class RowsOut(BaseModel):

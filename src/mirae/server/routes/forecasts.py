@@ -26,7 +26,9 @@ from mirae.server._deps import Ctx
 from mirae.server._errors import ApiError
 from mirae.server._jobs import JobsDep
 from mirae.server.routes._outputs import (
+    ERRORS,
     Analyst,
+    ErrorOut,
     Limit,
     Offset,
     OutputName,
@@ -51,7 +53,7 @@ __all__ = [
     "router",
 ]
 
-router = APIRouter(prefix="/api/forecasts", tags=["forecasts"])
+router = APIRouter(prefix="/api/forecasts", tags=["forecasts"], responses=ERRORS)
 
 #: How to make a forecast, for the 404 of a name that is not one.
 HOW_TO_FORECAST = (
@@ -310,7 +312,14 @@ def start_forecast(spec: ForecastSpec, jobs: JobsDep, user: Analyst) -> JobOut:
     return _out(jobs.submit("forecast", job_fields(spec), user))
 
 
-@router.post("/simulate", response_model=SimulationOut)
+@router.post(
+    "/simulate",
+    response_model=SimulationOut,
+    responses={
+        400: {"model": ErrorOut, "description": "The history cannot answer (e.g. the price never changes)."},
+        409: {"model": ErrorOut, "description": "``into`` exists already (mode create)."},
+    },
+)
 def simulate_scenarios(spec: SimulateSpec, ctx: Ctx, user: Analyst) -> SimulationOut:
     """What-if (analysts): units, revenue and margin per discount / price / promotion scenario.
 

@@ -27,6 +27,7 @@ from pydantic import BaseModel, Field
 from mirae.server._deps import Ctx
 from mirae.server._jobs import JobsDep
 from mirae.server.routes._outputs import (
+    ERRORS,
     Analyst,
     Limit,
     Offset,
@@ -51,9 +52,9 @@ __all__ = [
     "segment_rows",
 ]
 
-segments = APIRouter(prefix="/api/segments", tags=["segments"])
-anomalies = APIRouter(prefix="/api/anomalies", tags=["anomalies"])
-recommendations = APIRouter(prefix="/api/recommendations", tags=["recommendations"])
+segments = APIRouter(prefix="/api/segments", tags=["segments"], responses=ERRORS)
+anomalies = APIRouter(prefix="/api/anomalies", tags=["anomalies"], responses=ERRORS)
+recommendations = APIRouter(prefix="/api/recommendations", tags=["recommendations"], responses=ERRORS)
 #: The routers of this module, to mount.
 routers = (segments, anomalies, recommendations)
 
