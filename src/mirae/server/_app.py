@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
+from mirae.server._csrf import SameOriginGuard
 from mirae.server._errors import install_error_handlers
 from mirae.server._settings import ServerSettings
 
@@ -35,6 +36,7 @@ def create_app(settings: ServerSettings) -> FastAPI:
     )
     app.state.settings = settings
     install_error_handlers(app)
+    app.add_middleware(SameOriginGuard)
 
     @app.get("/api/health", tags=["server"])
     def health() -> dict[str, Any]:
@@ -43,6 +45,10 @@ def create_app(settings: ServerSettings) -> FastAPI:
 
     for router in _routers(settings):
         app.include_router(router)
+    if not settings.models_only:
+        from mirae.server.ui import install
+
+        install(app)
     return app
 
 

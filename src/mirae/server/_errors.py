@@ -52,31 +52,42 @@ def status_of(exc: BaseException) -> tuple[int, str]:
     return 500, ""
 
 
+def _for_page(request: Request) -> bool:
+    """Whether the request is for a workbench page (errors as a page, not JSON)."""
+    return request.url.path.startswith("/ui/") or request.url.path == "/ui"
+
+
+def _respond(request: Request, status: int, error: str, detail: Any, hint: str, headers: Any = None) -> Any:
+    if _for_page(request):
+        from mirae.server.ui._common import error_page
+
+        return error_page(request, status, error, detail, hint)
+    return JSONResponse(error_body(error, detail, hint), status_code=status, headers=headers)
+
+
 def install_error_handlers(app: FastAPI) -> None:
-    """Make every failure a JSON error with a fitting status."""
+    """Make every failure a JSON error with a fitting status (a page of the same words for the workbench)."""
 
     @app.exception_handler(ApiError)
-    async def _api(request: Request, exc: ApiError) -> JSONResponse:
-        return JSONResponse(error_body(exc.error, exc.detail, exc.hint), status_code=exc.status)
+    async def _api(request: Request, exc: ApiError) -> Any:
+        return _respond(request, exc.status, exc.error, exc.detail, exc.hint)
 
     @app.exception_handler(errors.MiraeError)
-    async def _mirae(request: Request, exc: errors.MiraeError) -> JSONResponse:
+    async def _mirae(request: Request, exc: errors.MiraeError) -> Any:
         status, hint = status_of(exc)
-        return JSONResponse(error_body(type(exc).__name__, str(exc), hint), status_code=status)
+        return _respond(request, status, type(exc).__name__, str(exc), hint)
 
     @app.exception_handler(RequestValidationError)
-    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _invalid(request: Request, exc: RequestValidationError) -> Any:
         problems = [
             {"where": ".".join(str(p) for p in e.get("loc", ())), "problem": e.get("msg", "")}
             for e in exc.errors()
         ]
         shown = "; ".join(f"{p['where']}: {p['problem']}" for p in problems[:5])
-        return JSONResponse(
-            error_body("invalid_request", shown, "See the request schema at /docs."), status_code=422
-        )
+        return _respond(request, 422, "invalid_request", shown, "See the request schema at /docs.")
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> Any:
         names = {
             401: "unauthorized",
             403: "forbidden",
@@ -85,20 +96,15 @@ def install_error_handlers(app: FastAPI) -> None:
             413: "too_large",
         }
         error = names.get(exc.status_code, "http_error")
-        return JSONResponse(
-            error_body(error, str(exc.detail), ""),
-            status_code=exc.status_code,
-            headers=getattr(exc, "headers", None),
-        )
+        return _respond(request, exc.status_code, error, str(exc.detail), "", getattr(exc, "headers", None))
 
     @app.exception_handler(Exception)
-    async def _bug(request: Request, exc: Exception) -> JSONResponse:  # the last line of defence
+    async def _bug(request: Request, exc: Exception) -> Any:  # the last line of defence
         _log.exception("unexpected error on %s %s", request.method, request.url.path)
-        return JSONResponse(
-            error_body(
-                "internal_error",
-                f"{type(exc).__name__}: mirae could not complete the request.",
-                "This is a bug in mirae; the server log has the details.",
-            ),
-            status_code=500,
+        return _respond(
+            request,
+            500,
+            "internal_error",
+            f"{type(exc).__name__}: mirae could not complete the request.",
+            "This is a bug in mirae; the server log has the details.",
         )
