@@ -156,3 +156,22 @@ def test_services_take_a_context_and_a_spec(tmp_path: Path) -> None:
     )
     assert ctx.tracker() is ctx.tracker()  # one tracker per context
     assert pd.api.types.is_float_dtype(ctx.workspace.to_pandas("sales")["units"])
+
+
+def test_explanations_typed_as_text_switch_them_off_or_name_them() -> None:
+    """A form sends text: "false" must turn explanations off, not ask for one called 'false'."""
+    from mirae.service import TrainSpec
+
+    assert TrainSpec.parse(table="t", target="y", explain="false").explain is False
+    assert TrainSpec.parse(table="t", target="y", explain="no").explain is False
+    assert TrainSpec.parse(table="t", target="y", explain="true").explain is True
+    assert TrainSpec.parse(table="t", target="y", explain="shap, rules").explain == ("shap", "rules")
+
+
+def test_a_filter_that_is_not_column_value_pairs_is_a_config_error() -> None:
+    """where=5 (a JSON number) was a TypeError inside the parser: a 500 for an API client."""
+    from mirae.errors import ConfigError
+    from mirae.service import SimulateSpec
+
+    with pytest.raises(ConfigError, match="where: expected COLUMN=VALUE; got 5"):
+        SimulateSpec.parse(table="t", id="i", time="m", target="u", price="p", unit_cost=1, where=5)

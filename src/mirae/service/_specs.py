@@ -76,6 +76,9 @@ def _pairs(value: Any, example: str = "COLUMN=VALUE") -> Any:
     if value is None or isinstance(value, Mapping):
         return value
     items = _names(value) if isinstance(value, str) else value
+    if not isinstance(items, list | tuple):
+        msg = f"expected {example}; got {value!r}"
+        raise ValueError(msg)
     pairs: dict[str, str] = {}
     for item in items:
         column, sep, text = str(item).partition("=")
@@ -86,6 +89,19 @@ def _pairs(value: Any, example: str = "COLUMN=VALUE") -> Any:
     return pairs or None
 
 
+def _switch_or_names(value: Any) -> Any:
+    """``"false"`` / ``"no"`` / ``"none"`` and ``"true"`` / ``"yes"`` / ``"all"`` (as typed in a form) -> a
+    bool; other text -> names (``"shap,rules"``)."""
+    if isinstance(value, str):
+        word = value.strip().lower()
+        if word in ("false", "no", "none", "off", "0"):
+            return False
+        if word in ("true", "yes", "all", "on", "1"):
+            return True
+        return _names(value)
+    return value
+
+
 def _path_text(value: Any) -> Any:
     return os.fspath(value) if isinstance(value, os.PathLike) else value
 
@@ -93,6 +109,8 @@ def _path_text(value: Any) -> Any:
 #: A file path, given as text or as a path object.
 PathText = Annotated[str | None, BeforeValidator(_path_text)]
 Names = Annotated[tuple[str, ...], BeforeValidator(_names)]
+#: On, off, or which ones by name (explanations): typed text ``false`` is off, not a name.
+SwitchOrNames = Annotated[bool | tuple[str, ...], BeforeValidator(_switch_or_names)]
 OptionalNames = Annotated[tuple[str, ...] | None, BeforeValidator(lambda v: _names(v) or None)]
 #: What a model is trained for (``auto``: classes or numbers, read from the target).
 Task = Literal["auto", "classification", "regression"]
@@ -289,7 +307,7 @@ class TrainSpec(Spec):
     segment_by: OptionalNames = None
     models: OptionalNames = None
     holdout: float = Field(default=0.2, ge=0, lt=0.9, description="Share of rows held out for the report.")
-    explain: bool | Names = DEFAULT_EXPLAIN
+    explain: SwitchOrNames = DEFAULT_EXPLAIN
     model_name: str | None = Field(default=None, description="Registered model name (default: the table).")
     register_: bool = Field(default=True, alias="register", description="Register a new model version.")
     alias: str | None = None
@@ -317,7 +335,7 @@ class EvaluateSpec(Spec):
     segment_by: OptionalNames = None
     html: PathText = None
     lang: Lang = "ko"
-    explain: bool | Names = DEFAULT_EXPLAIN
+    explain: SwitchOrNames = DEFAULT_EXPLAIN
     seed: int = 0
     positive: str | None = Field(
         default=None,
