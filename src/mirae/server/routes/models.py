@@ -14,6 +14,7 @@ from mirae.server._auth import User
 from mirae.server._deps import Ctx, Settings, context_for, require
 from mirae.server._errors import ApiError
 from mirae.server.routes._explain import ExplainResponse, explain_frame, training_sample
+from mirae.server.routes._recommend import is_recommender, recommend_rows, similar_rows
 
 __all__ = [
     "ExplainResponse",
@@ -25,6 +26,7 @@ __all__ = [
     "predict_rows",
     "router",
     "serving_router",
+    "similar_rows_of",
 ]
 
 router = APIRouter(prefix="/api/models", tags=["models"])
@@ -47,7 +49,9 @@ class PredictResponse(BaseModel):
     """One prediction per row, in the order given."""
 
     model: str = Field(description="The version that answered (NAME/VERSION).")
-    predictions: list[Any]
+    predictions: list[Any] = Field(
+        description="Per row, the prediction; for a recommender, its list of {item, rank, score, reason}."
+    )
     probabilities: list[dict[str, float]] | None = Field(
         default=None, description="Per row, the probability of each class (classifiers)."
     )
@@ -292,6 +296,8 @@ def predict_rows(ctx: Any, warm: WarmModels, ref: str, rows: list[dict[str, Any]
     import pandas as pd
 
     model, info = warm.get(ctx, ref)
+    if is_recommender(info):
+        return PredictResponse(model=info.ref, predictions=recommend_rows(model, info, rows))
     task, features, schema = warm.serving_facts(info.ref, model, info)
     check_rows(info.ref, schema, rows)
     frame = pd.DataFrame.from_records(rows, columns=features)
@@ -305,6 +311,19 @@ def predict_rows(ctx: Any, warm: WarmModels, ref: str, rows: list[dict[str, Any]
     return PredictResponse(
         model=info.ref, predictions=predictions, probabilities=probabilities, ignored_columns=ignored
     )
+
+
+def similar_rows_of(ctx: Any, warm: WarmModels, ref: str, rows: list[dict[str, Any]]) -> PredictResponse:
+    """For each row ``{"item": ..., "k": 10}`` the items a registered recommender finds most like it."""
+    model, info = warm.get(ctx, ref)
+    if not is_recommender(info):
+        raise ApiError(
+            422,
+            "not_a_recommender",
+            f"model {info.ref} is not a recommender (task {info.tags.get('mirae.task')!r}).",
+            "Give a model registered by `mirae recommend`; POST /models/{ref}/predict scores rows.",
+        )
+    return PredictResponse(model=info.ref, predictions=similar_rows(model, info, rows))
 
 
 class InputColumn(BaseModel):
@@ -395,8 +414,34 @@ def predict(
     user: Viewer,
     body: Annotated[PredictRequest, Body()],
 ) -> PredictResponse:
-    """Predict for one row or a batch with ``NAME@ALIAS`` (or ``NAME/VERSION``); the model stays warm."""
+    """Predict for one row or a batch with ``NAME@ALIAS`` (or ``NAME/VERSION``); the model stays warm.
+
+    A recommender takes rows ``{USER: "u1", "k": 10}`` (``USER``: the user
+    column's name at training; ``k`` optional, 10) and answers each with its
+    recommendations ``[{item, rank, score, reason}, ...]``; a user unseen at
+    training gets the cold-start (most popular) items.
+    """
     state = request.app.state
     if not hasattr(state, "serving_context"):  # one registry client for every prediction
         state.serving_context = context_for(config, user)
     return predict_rows(state.serving_context, _warm(request), ref, body.rows)
+
+
+@serving_router.post("/models/{ref:path}/similar")
+def similar(
+    ref: ModelRefPath,
+    request: Request,
+    config: Settings,
+    user: Viewer,
+    body: Annotated[PredictRequest, Body()],
+) -> PredictResponse:
+    """Items like each row's item, from a registered recommender: rows ``{"item": "i1", "k": 10}``.
+
+    Each row is answered with ``[{item, rank, score, reason}, ...]`` (as ``mirae
+    similar``); an item the model does not know gets the most popular items,
+    with a reason saying so.
+    """
+    state = request.app.state
+    if not hasattr(state, "serving_context"):
+        state.serving_context = context_for(config, user)
+    return similar_rows_of(state.serving_context, _warm(request), ref, body.rows)
