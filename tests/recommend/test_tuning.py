@@ -77,3 +77,20 @@ def test_recency_is_chosen_by_what_the_held_out_ratings_say(hybrids: dict[str, H
     assert real.recency_ is not None and real.recency_ <= 10
     # with each user's times shuffled the order carries nothing: no short half-life wins
     assert shuffled.recency_ is None or shuffled.recency_ > 10
+
+
+def test_a_cold_item_is_scored_by_its_text_even_when_validation_gives_content_no_weight(
+    ratings: pd.DataFrame, movielens: dict[str, Any]
+) -> None:
+    star_wars, empire, jedi = 50, 172, 181
+    films = movielens["items"]
+    model = HybridRecommender(
+        items=films,
+        text_cols=movielens["text"],
+        content_weight=0.0,
+        cf_blend=0.0,
+        recency=None,
+        diversity=0.0,
+    ).fit(ratings[ratings["item"] != jedi])
+    assert model.popularity_[model.item_index_[jedi]] == 0
+    assert jedi in set(model.recommend("fan", 20, history=[star_wars, empire])["item"])

@@ -343,10 +343,12 @@ class HybridRecommender(_TextMixin, InteractionRecommender):
     # -- scoring --------------------------------------------------------------------------------
 
     def _mix(self, cf: np.ndarray, content: np.ndarray | None, weight: float, cold: np.ndarray) -> np.ndarray:
-        """``(1 - weight)·cf + weight·content``; items nobody chose get their discounted content score."""
-        if content is None or weight <= 0:
+        """``(1 - weight)·cf + weight·content``; items nobody chose get their discounted content score (any weight)."""
+        import numpy as np
+
+        if content is None:
             return cf
-        scores = (1.0 - weight) * cf + weight * content
+        scores = (1.0 - weight) * cf + weight * content if weight > 0 else np.array(cf, dtype=np.float64)
         scores[:, cold] = float(self.cold_item_weight) * content[:, cold]
         return scores
 
@@ -360,7 +362,7 @@ class HybridRecommender(_TextMixin, InteractionRecommender):
         scores = max_scaled(cf, history)
         if als is not None:
             scores = (1.0 - self.cf_blend_) * scores + self.cf_blend_ * max_scaled(als, history)
-        content = max_scaled(self._content_scores(weighted), history) if self._weight > 0 else None
+        content = max_scaled(self._content_scores(weighted), history) if self.has_content_ else None
         return self._mix(scores, content, self._weight, self.popularity_ == 0)
 
     def _user_scores(self, rows: np.ndarray) -> np.ndarray:
