@@ -100,6 +100,7 @@ def _environment() -> Any:
     )
     env.filters["urlpart"] = lambda value: quote(str(value), safe="")
     env.filters["number"] = _number
+    env.tests["endswith"] = lambda value, suffix: str(value).endswith(suffix)
     return env
 
 
