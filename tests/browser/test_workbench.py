@@ -242,3 +242,46 @@ def test_another_address_needs_a_token_and_a_viewer_cannot_upload_or_train(
         f"{shared_server.url}/api/jobs", data={"kind": "quality", "fields": {"table": "churn"}}
     )
     assert job.status == 403
+
+
+def _interactions_csv(folder: Path) -> Path:
+    """Who watched what: 80 users, 40 titles in 4 genres, each user mostly within one genre."""
+    rng = np.random.default_rng(11)
+    rows = []
+    for user in range(80):
+        genre = user % 4
+        for item in rng.choice(10, size=6, replace=False):
+            rows.append((f"u{user:02d}", f"{['드라마', '액션', '코미디', '공포'][genre]}_{item}", 4))
+        rows.append(
+            (f"u{user:02d}", f"{['드라마', '액션', '코미디', '공포'][(genre + 1) % 4]}_{rng.integers(10)}", 3)
+        )
+    path = folder / "watch.csv"
+    pd.DataFrame(rows, columns=["user_id", "title", "rating"]).drop_duplicates(["user_id", "title"]).to_csv(
+        path, index=False
+    )
+    return path
+
+
+def test_recommendations_for_a_user_and_similar_items(
+    browser: Any, local_server: Server, tmp_path: Path, shots: Path
+) -> None:
+    page = _new_page(browser, "ko-KR")
+    _upload(page, local_server, _interactions_csv(tmp_path), "watch")
+    page.goto(f"{local_server.url}/ui/run/recommend?table=watch&into=watch_recs")
+    page.fill("#f-user", "user_id")
+    page.fill("#f-item", "title")
+    page.click("#run-button")
+    page.wait_for_url("**/ui/jobs/*")
+    _wait_for_job(page)
+    page.click("#open-model")
+    page.fill("#rec-user", "u05")
+    page.click("#recommend-button")
+    page.wait_for_selector("#rec-table tbody tr")
+    items = page.locator("#rec-table tbody tr td:nth-child(2)").all_text_contents()
+    assert len(items) == 10 and len(set(items)) == 10
+    assert sum(item.startswith("액션_") for item in items) >= 3  # u05 watches action titles
+    page.screenshot(path=str(shots / "workbench-recommend-ko.png"), full_page=True)
+    page.fill("#sim-item", "공포_1")
+    page.click("#similar-button")
+    page.wait_for_function("document.querySelector('#rec-table td:nth-child(2)')?.textContent !== undefined")
+    assert page.locator("#rec-table tbody tr").count() >= 1

@@ -130,6 +130,13 @@ UI_LABELS: dict[str, tuple[str, str]] = {
     "ui_prediction": ("예측", "Prediction"),
     "ui_probability": ("확률", "Probability"),
     "ui_drivers": ("예측에 영향을 준 요인 (SHAP)", "What drove it (SHAP)"),
+    "ui_recommend_for": ("사용자에게 추천", "Recommendations for a user"),
+    "ui_recommend": ("추천 보기", "Recommend"),
+    "ui_similar_items": ("비슷한 아이템", "Similar items"),
+    "ui_rank": ("순위", "Rank"),
+    "ui_score": ("점수", "Score"),
+    "ui_reason": ("이유", "Reason"),
+    "ui_assign_segments": ("이 모델로 새 행에 세그먼트 지정", "Assign new rows with this model"),
     # -- forecasts
     "ui_backtest": ("백테스트 리더보드", "Backtest leaderboard"),
     "ui_no_forecast_report": (

@@ -187,6 +187,38 @@
     });
   }
 
+  // -- a recommender: a user's recommendations, the items like one item
+  const recTable = (answer) => {
+    const out = $("#rec-result");
+    const table = document.createElement("table");
+    table.className = "list";
+    table.id = "rec-table";
+    const head = table.createTHead().insertRow();
+    ["rank", "item", "score", "reason"].forEach((k) => head.appendChild(text("th", out.dataset[k])));
+    const body = table.createTBody();
+    (answer.predictions[0] || []).forEach((r) => {
+      const tr = body.insertRow();
+      [r.rank, r.item, fmt(r.score), r.reason].forEach((v) => tr.appendChild(text("td", String(v))));
+    });
+    out.replaceChildren(table);
+  };
+  const recommendForm = $("#recommend");
+  if (recommendForm) {
+    recommendForm.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      const row = { k: Number($("#rec-k").value || 10) };
+      row[recommendForm.dataset.user] = $("#rec-user").value;
+      try { recTable(await api("/models/" + recommendForm.dataset.ref + "/predict", { json: { rows: [row] } })); }
+      catch (e) { $("#rec-result").replaceChildren(text("div", e.message, "problem")); }
+    });
+    $("#similar").addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      const row = { item: $("#sim-item").value, k: Number($("#rec-k").value || 10) };
+      try { recTable(await api("/models/" + $("#similar").dataset.ref + "/similar", { json: { rows: [row] } })); }
+      catch (e) { $("#rec-result").replaceChildren(text("div", e.message, "problem")); }
+    });
+  }
+
   // -- forecast drill-down: level (total -> group -> ... -> item), then one series of it
   const drill = $("#drill");
   if (drill) {

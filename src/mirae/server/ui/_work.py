@@ -214,6 +214,13 @@ def model_page(request: Request, name: str, version: int, user: MaybeUser) -> Re
         warm = _warm(request)
         model, loaded = warm.get(ctx, f"{name}/{version}")
         inputs = typical_inputs(ctx, model, loaded, warm.schema(loaded.ref, model))
+    examples = _frequent(ctx, info.tags, ("mirae.user", "mirae.item")) if task == "recommendation" else {}
+    try:
+        has_report = bool(info.run_id) and "report.html" in {
+            a.path for a in ctx.tracker().client.list_artifacts(info.run_id)
+        }
+    except Exception:  # noqa: BLE001 - a run the store cannot list has no report to show
+        has_report = False
     return render(
         request,
         "model.html",
@@ -224,8 +231,33 @@ def model_page(request: Request, name: str, version: int, user: MaybeUser) -> Re
         versions=versions,
         task=task,
         inputs=inputs,
+        examples=examples,
+        has_report=has_report,
         page_lang=page_lang(request),
     )
+
+
+def _frequent(ctx: Any, tags: dict[str, str], columns: tuple[str, ...]) -> dict[str, list[str]]:
+    """The most frequent values of some columns of a model's training table (examples to try)."""
+    table = tags.get("mirae.table")
+    out: dict[str, list[str]] = {}
+    if not table or not ctx.workspace.exists(table):
+        return out
+    known = {c.name for c in ctx.workspace.schema(table)}
+    con = ctx.workspace.connect(only=[table])
+    try:
+        for tag in columns:
+            column = tags.get(tag)
+            if not column or column not in known:
+                continue
+            quoted, source = ('"' + n.replace('"', '""') + '"' for n in (column, table))
+            rows = con.execute(
+                f"SELECT CAST({quoted} AS VARCHAR), count(*) n FROM {source} GROUP BY 1 ORDER BY n DESC LIMIT 30"  # noqa: S608 - quoted names
+            ).fetchall()
+            out[tag.removeprefix("mirae.")] = [str(v) for v, _ in rows if v is not None]
+    finally:
+        con.close()
+    return out
 
 
 @router.get("/ui/forecasts/{into}", response_class=HTMLResponse)
