@@ -217,3 +217,19 @@ def test_each_use_case_has_a_form_from_its_spec(client_for: Callable[..., TestCl
     for name in required:
         assert f'name="{name}"' in page.text, name
     assert 'name="lang"' not in page.text  # the page's language is the report's
+
+
+def test_stopping_the_server_stops_its_jobs(served_workspace: Path) -> None:
+    """A job still running when the server stops ends as failed ("the server stopped"), not orphaned."""
+    from mirae.server import ServerSettings, create_app
+
+    app = create_app(ServerSettings(workspace=served_workspace, workers=1))
+    with TestClient(app) as client:
+        started = client.post("/api/jobs", json={"kind": "profile", "fields": {"table": "credit"}})
+        assert started.status_code == 202
+        job_id = started.json()["id"]
+    assert app.state.jobs._closed  # noqa: SLF001 - the shutdown ran
+    record = app.state.jobs.get(job_id)
+    assert record.status in ("failed", "done")
+    if record.status == "failed":
+        assert record.error is not None and record.error["error"] == "server_stopped"

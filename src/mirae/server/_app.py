@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
 from typing import Any
 
 from fastapi import FastAPI
@@ -30,6 +32,7 @@ def create_app(settings: ServerSettings) -> FastAPI:
     from mirae import __version__
 
     app = FastAPI(
+        lifespan=_lifespan,
         title="mirae",
         version=__version__,
         summary="Predictive analytics on your business tables (미래): tables, models, forecasts, jobs.",
@@ -50,6 +53,15 @@ def create_app(settings: ServerSettings) -> FastAPI:
 
         install(app)
     return app
+
+
+@contextlib.asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """On shutdown, the job manager stops its jobs (they end as failed: "the server stopped")."""
+    yield
+    jobs = getattr(app.state, "jobs", None)
+    if jobs is not None:
+        jobs.close()
 
 
 def _routers(settings: ServerSettings) -> list[Any]:
