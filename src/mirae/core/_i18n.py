@@ -690,6 +690,13 @@ LABELS = _with_workbench(LABELS)
 #: ``(key, {params})`` is itself a message, rendered in the same language.
 MESSAGES: dict[str, tuple[str, str]] = {
     "ui_rows_shown": ("전체 {total}행 중 {first}–{last}행", "Rows {first}–{last} of {total}"),
+    # -- forecasting notes (mirae.forecast)
+    "fc_note_arima_skipped": (
+        "ARIMA를 {series}개 시계열에서 건너뜀 (길이 × 계절 주기가 {limit:,}를 넘어 탐색 비용이 너무 큼; 예: {examples}); "
+        "ETS, Theta 등 나머지 모델이 예측합니다",
+        "ARIMA skipped on {series} series whose length x season length is over {limit:,} (its search would "
+        "cost too much; e.g. {examples}); the other models forecast them",
+    ),
     # -- metric anomaly detection (issue 12: mirae.anomaly metrics, `mirae detect`)
     "anomaly_auto_ties": (
         "값이 바뀌지 않는 구간이 {ties}: 계단형 지표라 정상 범위 밴드.",

@@ -71,7 +71,8 @@ class AutoForecaster(Forecaster):
     random_state : int
         Seed of the global model.
     n_jobs : int
-        Processes of the default statistical candidate and threads of the global model.
+        Processes of the default statistical candidate and threads of the global model
+        (``-1``, default: all cores; small panels stay in this process).
     country : str or None
         Public holidays of the global model's calendar features (``'KR'``).
     events : DataFrame, optional
@@ -172,7 +173,7 @@ class AutoForecaster(Forecaster):
         global_model: Literal["auto", "always", "never"] = "auto",
         global_min_series: int = 200,
         random_state: int = 0,
-        n_jobs: int = 1,
+        n_jobs: int = -1,
         country: str | None = "KR",
         events: pd.DataFrame | None = None,
     ) -> None:

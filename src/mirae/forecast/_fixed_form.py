@@ -150,9 +150,12 @@ def _chunk(
     fallback: Any,
     settings: dict[str, int],
 ) -> list[pd.DataFrame]:
+    from mirae.forecast._arima_budget import quiet_css_search
+
     out: list[pd.DataFrame] = []
-    for uid, y, ds, models, min_train in items:
-        out += _series_windows(uid, y, ds, models, fallback, min_train=min_train, **settings)
+    with quiet_css_search():
+        for uid, y, ds, models, min_train in items:
+            out += _series_windows(uid, y, ds, models, fallback, min_train=min_train, **settings)
     return out
 
 
