@@ -198,8 +198,13 @@ class TablePreprocessor(TransformerMixin, BaseEstimator):
         ColumnTypeError
             When a numeric or date column holds a value that is not one.
         """
+        from mirae.prep._fast import fast_transform
+
         check_is_fitted(self, "column_transformer_")
         frame = self._as_frame(X, fitting=False)
+        fast = fast_transform(self, frame)  # a few rows (serving): numpy, same numbers
+        if fast is not None:
+            return fast
         prepared = self._prepare(frame)
         return np.asarray(self.column_transformer_.transform(prepared), dtype=np.float64)
 

@@ -6,8 +6,9 @@ import threading
 import time
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Depends, Path, Request
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, Body, Depends, Path, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 
 from mirae.server._auth import User
@@ -34,6 +35,9 @@ serving_router = APIRouter(tags=["serving"])
 
 Viewer = Annotated[User, Depends(require("viewer"))]
 Admin = Annotated[User, Depends(require("admin"))]
+ReasonLang = Annotated[
+    Literal["ko", "en"], Query(description="Language of a recommender's reasons (ko or en).")
+]
 ModelRefPath = Annotated[
     str, Path(description="NAME, NAME@ALIAS or NAME/VERSION.", examples=["telco@champion"], max_length=300)
 ]
@@ -99,6 +103,15 @@ class WarmModels:
             facts = (model_task(model, info), model_features(model), self.schema(version_ref, model))
             self._facts[version_ref] = facts
         return facts
+
+    def ready(self, ref: str) -> bool:
+        """Whether ``ref`` answers from memory now (loaded, alias checked within the last few seconds)."""
+        cached = self._refs.get(ref)
+        return (
+            cached is not None
+            and time.monotonic() - cached[0] < self.alias_ttl_s
+            and cached[1] in self._models
+        )
 
     def get(self, ctx: Any, ref: str) -> tuple[Any, Any]:
         """The model behind ``ref`` and its version info."""
@@ -286,7 +299,9 @@ def explain_rows(ctx: Any, warm: WarmModels, ref: str, rows: list[dict[str, Any]
     return explain_frame(model, info, task, frame, rows, background, schema)
 
 
-def predict_rows(ctx: Any, warm: WarmModels, ref: str, rows: list[dict[str, Any]]) -> PredictResponse:
+def predict_rows(
+    ctx: Any, warm: WarmModels, ref: str, rows: list[dict[str, Any]], lang: str = "en"
+) -> PredictResponse:
     """Score JSON records with a registered model; a missing or mistyped column is a 422 naming it.
 
     A warm version answers without reading the registry (aliases are checked
@@ -297,7 +312,7 @@ def predict_rows(ctx: Any, warm: WarmModels, ref: str, rows: list[dict[str, Any]
 
     model, info = warm.get(ctx, ref)
     if is_recommender(info):
-        return PredictResponse(model=info.ref, predictions=recommend_rows(model, info, rows))
+        return PredictResponse(model=info.ref, predictions=recommend_rows(model, info, rows, lang))
     task, features, schema = warm.serving_facts(info.ref, model, info)
     check_rows(info.ref, schema, rows)
     frame = pd.DataFrame.from_records(rows, columns=features)
@@ -313,7 +328,9 @@ def predict_rows(ctx: Any, warm: WarmModels, ref: str, rows: list[dict[str, Any]
     )
 
 
-def similar_rows_of(ctx: Any, warm: WarmModels, ref: str, rows: list[dict[str, Any]]) -> PredictResponse:
+def similar_rows_of(
+    ctx: Any, warm: WarmModels, ref: str, rows: list[dict[str, Any]], lang: str = "en"
+) -> PredictResponse:
     """For each row ``{"item": ..., "k": 10}`` the items a registered recommender finds most like it."""
     model, info = warm.get(ctx, ref)
     if not is_recommender(info):
@@ -323,7 +340,7 @@ def similar_rows_of(ctx: Any, warm: WarmModels, ref: str, rows: list[dict[str, A
             f"model {info.ref} is not a recommender (task {info.tags.get('mirae.task')!r}).",
             "Give a model registered by `mirae recommend`; POST /models/{ref}/predict scores rows.",
         )
-    return PredictResponse(model=info.ref, predictions=similar_rows(model, info, rows))
+    return PredictResponse(model=info.ref, predictions=similar_rows(model, info, rows, lang))
 
 
 class InputColumn(BaseModel):
@@ -406,13 +423,19 @@ def model_report(
     return HTMLResponse(text, headers={"Content-Security-Policy": "frame-ancestors 'self'"})
 
 
+#: Up to this many rows a prediction is computed on the event loop (a millisecond of work costs
+#: less there than a hop to a worker thread); larger batches run in the thread pool.
+INLINE_ROWS = 16
+
+
 @serving_router.post("/models/{ref:path}/predict")
-def predict(
+async def predict(
     ref: ModelRefPath,
     request: Request,
     config: Settings,
     user: Viewer,
     body: Annotated[PredictRequest, Body()],
+    lang: ReasonLang = "en",
 ) -> PredictResponse:
     """Predict for one row or a batch with ``NAME@ALIAS`` (or ``NAME/VERSION``); the model stays warm.
 
@@ -424,7 +447,14 @@ def predict(
     state = request.app.state
     if not hasattr(state, "serving_context"):  # one registry client for every prediction
         state.serving_context = context_for(config, user)
-    return predict_rows(state.serving_context, _warm(request), ref, body.rows)
+    args = (state.serving_context, _warm(request), ref, body.rows, lang)
+    warm_version = state.warm_models.ready(ref) if hasattr(state, "warm_models") else False
+    if warm_version and len(body.rows) <= INLINE_ROWS:
+        answer = predict_rows(*args)
+    else:  # a batch, or the first call of a version (it loads the model files): not on the event loop
+        answer = await run_in_threadpool(predict_rows, *args)
+    # serialised here by pydantic's own encoder: FastAPI would validate the model again first
+    return Response(answer.model_dump_json(), media_type="application/json")  # type: ignore[return-value]
 
 
 @serving_router.post("/models/{ref:path}/similar")
@@ -434,6 +464,7 @@ def similar(
     config: Settings,
     user: Viewer,
     body: Annotated[PredictRequest, Body()],
+    lang: ReasonLang = "en",
 ) -> PredictResponse:
     """Items like each row's item, from a registered recommender: rows ``{"item": "i1", "k": 10}``.
 
@@ -444,4 +475,4 @@ def similar(
     state = request.app.state
     if not hasattr(state, "serving_context"):
         state.serving_context = context_for(config, user)
-    return similar_rows_of(state.serving_context, _warm(request), ref, body.rows)
+    return similar_rows_of(state.serving_context, _warm(request), ref, body.rows, lang)

@@ -208,13 +208,13 @@
       ev.preventDefault();
       const row = { k: Number($("#rec-k").value || 10) };
       row[recommendForm.dataset.user] = $("#rec-user").value;
-      try { recTable(await api("/models/" + recommendForm.dataset.ref + "/predict", { json: { rows: [row] } })); }
+      try { recTable(await api("/models/" + recommendForm.dataset.ref + "/predict?lang=" + document.documentElement.lang, { json: { rows: [row] } })); }
       catch (e) { $("#rec-result").replaceChildren(text("div", e.message, "problem")); }
     });
     $("#similar").addEventListener("submit", async (ev) => {
       ev.preventDefault();
       const row = { item: $("#sim-item").value, k: Number($("#rec-k").value || 10) };
-      try { recTable(await api("/models/" + $("#similar").dataset.ref + "/similar", { json: { rows: [row] } })); }
+      try { recTable(await api("/models/" + $("#similar").dataset.ref + "/similar?lang=" + document.documentElement.lang, { json: { rows: [row] } })); }
       catch (e) { $("#rec-result").replaceChildren(text("div", e.message, "problem")); }
     });
   }
