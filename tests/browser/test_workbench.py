@@ -285,3 +285,49 @@ def test_recommendations_for_a_user_and_similar_items(
     page.click("#similar-button")
     page.wait_for_function("document.querySelector('#rec-table td:nth-child(2)')?.textContent !== undefined")
     assert page.locator("#rec-table tbody tr").count() >= 1
+
+
+def test_segments_and_anomalies_from_their_forms(
+    browser: Any, local_server: Server, tmp_path: Path, shots: Path
+) -> None:
+    rng = np.random.default_rng(5)
+    centres = np.array([[20, 200], [60, 900], [35, 2500]])
+    points = np.vstack([rng.normal(c, [3, 60], size=(120, 2)) for c in centres])
+    customers = tmp_path / "customers.csv"
+    pd.DataFrame(
+        {"customer": range(len(points)), "age": points[:, 0].round(1), "spend": points[:, 1].round()}
+    ).to_csv(customers, index=False)
+    hours = pd.date_range("2024-05-01", periods=24 * 21, freq="h")
+    load = 50 + 20 * np.sin(2 * np.pi * hours.hour.to_numpy() / 24) + rng.normal(0, 2, len(hours))
+    load[300:304] += 60  # an incident
+    metrics = tmp_path / "metrics.csv"
+    pd.DataFrame({"time": hours, "cpu": load.round(2)}).to_csv(metrics, index=False)
+
+    page = _new_page(browser, "ko-KR")
+    _upload(page, local_server, customers, "customers")
+    page.goto(f"{local_server.url}/ui/run/segment?table=customers&into=customer_segments")
+    page.fill("#f-features", "age,spend")
+    page.click("summary")
+    page.fill("#f-id", "customer")
+    page.fill("#f-stability", "0")
+    page.click("#run-button")
+    page.wait_for_url("**/ui/jobs/*")
+    _wait_for_job(page)
+    report = page.frame_locator("iframe.report")
+    report.locator("h1").wait_for()
+    page.screenshot(path=str(shots / "workbench-segment-ko.png"), full_page=True)
+    page.click("#open-output")
+    page.wait_for_url("**/ui/tables/customer_segments")
+    assert "segment" in page.locator("#preview thead").text_content()
+
+    _upload(page, local_server, metrics, "metrics")
+    page.goto(f"{local_server.url}/ui/run/detect?table=metrics&into=metric_alerts")
+    page.fill("#f-time", "time")
+    page.fill("#f-value", "cpu")
+    page.click("#run-button")
+    page.wait_for_url("**/ui/jobs/*")
+    _wait_for_job(page)
+    page.frame_locator("iframe.report").locator("h1").wait_for()
+    page.screenshot(path=str(shots / "workbench-detect-ko.png"), full_page=True)
+    page.click("#open-output")
+    assert "is_anomaly" in page.locator("#preview thead").text_content()
