@@ -17,11 +17,13 @@ import typer
 from typer.exceptions import TyperException
 
 from mirae.cli._console import err_console, say, set_terminal_lang
+from mirae.cli._help import LocalisedHelpGroup
 from mirae.core._json import dumps
 from mirae.errors import MiraeError
 
 app = typer.Typer(
     name="mirae",
+    cls=LocalisedHelpGroup,  # --help in the terminal's language (Korean option help from the catalogue)
     help="mirae (미래): predictive analytics on your business tables.",
     no_args_is_help=True,
     add_completion=False,

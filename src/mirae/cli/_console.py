@@ -39,8 +39,11 @@ def set_terminal_lang(lang: str | None) -> None:
 def terminal_lang() -> str:
     """The language the terminal's messages are printed in."""
     chosen = _terminal["lang"]
-    if chosen is not None:
-        return chosen
+    return chosen if chosen is not None else locale_lang()
+
+
+def locale_lang() -> str:
+    """The locale's language (``LC_ALL``, ``LC_MESSAGES``, ``LANG``): ko for ``ko_KR...``, else en."""
     import os
 
     for name in ("LC_ALL", "LC_MESSAGES", "LANG"):

@@ -1169,3 +1169,24 @@ def heading(name: str, lang: str) -> str:
         check_lang(lang)
         return name
     return pair[0] if check_lang(lang) == "ko" else pair[1]
+
+
+def option_help(text: str, lang: str) -> str:
+    """The help of a command-line option or argument, written ``text`` in English, in ``lang``.
+
+    The Korean comes from :data:`mirae.core._i18n_cli.OPTION_HELP_KO`, keyed by
+    the English text and imported only when Korean is asked for; a text not
+    there is returned as written (a test fails when an option lacks one).
+
+    Examples
+    --------
+    >>> option_help("Cross-validation folds.", "ko")
+    '교차검증 폴드 수.'
+    >>> option_help("Cross-validation folds.", "en")
+    'Cross-validation folds.'
+    """
+    if check_lang(lang) == "en":
+        return text
+    from mirae.core._i18n_cli import OPTION_HELP_KO
+
+    return OPTION_HELP_KO.get(text, text)

@@ -1,0 +1,104 @@
+"""``--help`` in the terminal's language: the Korean help of every option when the terminal is Korean.
+
+The help texts are written in English in the command modules; the Korean of
+each is in the catalogue (:func:`mirae.core._i18n.option_help`). The root
+group of ``mirae`` is a :class:`LocalisedHelpGroup`: before it parses a
+command line that shows help (``--help`` anywhere, or a group named without a
+command), it picks the language the way the ``--lang`` callback will
+(``--lang``, ``MIRAE_LANG``, else the locale) and, for Korean, puts the Korean
+help on every option and argument of the command tree that Typer has just
+built for this run. Other command lines pay nothing.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+
+from typer import _click
+from typer.core import TyperArgument, TyperGroup, TyperOption
+
+from mirae.cli._console import locale_lang
+
+
+def help_params(command: _click.Command, ctx: _click.Context) -> Iterator[TyperOption | TyperArgument]:
+    """Every option and argument of ``command`` and the commands below it, ``--help`` included.
+
+    Parameters
+    ----------
+    command : typer._click.Command
+        A command or group as built by ``typer.main.get_command``.
+    ctx : typer._click.Context
+        The context whose ``help_option_names`` name the help options.
+
+    Yields
+    ------
+    TyperOption or TyperArgument
+        Each parameter, in the order of the tree (a group's own first).
+    """
+    for param in [*command.params, command.get_help_option(ctx)]:
+        if isinstance(param, (TyperOption, TyperArgument)):
+            yield param
+    if isinstance(command, TyperGroup):
+        for name in command.list_commands(ctx):
+            sub = command.get_command(ctx, name)
+            if sub is not None:
+                yield from help_params(sub, ctx)
+
+
+def localise_help(command: _click.Command, ctx: _click.Context, lang: str) -> None:
+    """Put the ``lang`` help on every option and argument of the tree under ``command`` (in place)."""
+    from mirae.core._i18n import option_help
+
+    for param in help_params(command, ctx):
+        if param.help:
+            param.help = option_help(param.help, lang)
+
+
+def help_lang(args: Sequence[str]) -> str:
+    """The language help is shown in: the last ``--lang`` on the line, else ``MIRAE_LANG``, else the locale.
+
+    A value that is not a language is passed over here (the ``--lang`` option reports it).
+    """
+    from mirae.core._i18n import LANGS
+
+    words = _words(args)
+    chosen: str | None = None
+    for i, word in enumerate(words):
+        if word == "--lang" and i + 1 < len(words):
+            chosen = words[i + 1]
+        elif word.startswith("--lang="):
+            chosen = word.partition("=")[2]
+    for value in (chosen, os.environ.get("MIRAE_LANG")):
+        if value in LANGS:
+            return str(value)
+    return locale_lang()
+
+
+def _words(args: Sequence[str]) -> list[str]:
+    """The command line up to ``--`` (after it, words are values, never options)."""
+    words = list(args)
+    return words[: words.index("--")] if "--" in words else words
+
+
+class LocalisedHelpGroup(TyperGroup):
+    """The ``mirae`` group: its ``--help`` and its commands' are shown in the terminal's language."""
+
+    def parse_args(self, ctx: _click.Context, args: list[str]) -> list[str]:
+        """Localise the help of the whole tree first when this command line shows help."""
+        if not ctx.resilient_parsing and self._shows_help(ctx, args) and help_lang(args) != "en":
+            localise_help(self, ctx, help_lang(args))
+        return super().parse_args(ctx, args)
+
+    def _shows_help(self, ctx: _click.Context, args: Sequence[str]) -> bool:
+        words = _words(args)
+        if not words:
+            return self.no_args_is_help
+        if any(word in ctx.help_option_names for word in words):
+            return True
+        # `mirae users`: a group named without one of its commands shows its help
+        for word in words:
+            sub = self.get_command(ctx, word)
+            if sub is not None:
+                return isinstance(sub, TyperGroup) and sub.no_args_is_help and word == words[-1]
+        return False
