@@ -7,6 +7,7 @@ training table (the snapshot it recorded) as the background rows.
 
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
@@ -111,6 +112,10 @@ def _as_training_types(frame: pd.DataFrame, background: pd.DataFrame, schema: di
     return frame
 
 
+#: One explanation at a time: concurrent requests would interleave numpy's global random state.
+_SHAP_LOCK = threading.Lock()
+
+
 def explain_frame(
     model: Any,
     info: Any,
@@ -134,14 +139,15 @@ def explain_frame(
             "Split the rows into smaller requests, or use /predict for predictions alone.",
         )
     frame = _as_training_types(frame, background, schema)
-    result = shap_values_by_column(
-        model,
-        frame,
-        max_samples=len(frame),
-        background_size=len(background),
-        background=background,
-        random_state=0,
-    )
+    with _SHAP_LOCK:  # SHAP's permutation explainer saves and restores numpy's global random state
+        result = shap_values_by_column(
+            model,
+            frame,
+            max_samples=len(frame),
+            background_size=len(background),
+            background=background,
+            random_state=0,
+        )
     values = result.values.reset_index(drop=True)
     classifier = task != "regression"
     predictions, probabilities = score_frame(model, task, frame)
