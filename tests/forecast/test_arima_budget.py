@@ -99,3 +99,17 @@ def test_a_hundred_monthly_series_are_worth_the_processes() -> None:
     assert worth_parallel(2, 11_000) == 2
     assert worth_parallel(2, 500) == 1
     assert AutoForecaster().n_jobs == -1 and StatisticalForecaster().n_jobs == -1
+
+
+def test_full_refit_backtest_splits_the_groups_the_same_way() -> None:
+    from mirae.forecast import backtest
+
+    frame = _monthly({"cheap": 60, "costly": 150})
+    stat = StatisticalForecaster(
+        models=("ETS", "ARIMA"), intermittent_models=(), max_arima_cost=60 * 12, refit="full"
+    )
+    cv = backtest(stat, frame, h=6, n_windows=2)
+    assert set(cv["window"]) == {0, 1}
+    assert cv.loc[cv["unique_id"] == "costly", "ARIMA"].isna().all()
+    assert cv.loc[cv["unique_id"] == "cheap", "ARIMA"].notna().all()
+    assert cv["ETS"].notna().all()
