@@ -276,3 +276,23 @@ def test_automl_classifier_on_german_credit(german) -> None:
     assert report.shap_importance is not None and report.permutation_importance is not None
     assert set(report.shap_importance.index) == set(X.columns) and len(report.shap_importance) == X.shape[1]
     assert report.shap_importance.index[0] in list(report.permutation_importance.index[:3])
+
+
+def test_shap_of_a_whole_automl_model_on_numbers_only() -> None:
+    """A model without a separate preprocessing step, fed numbers only, falls to the permutation
+    explainer on the raw frame: its background must be the raw rows (it was the encoded array,
+    a KeyError that failed `mirae train` on a two-column table)."""
+    import numpy as np
+    import pandas as pd
+
+    from mirae.evaluate._shap import shap_values_by_column
+    from mirae.supervised import AutoClassifier
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=120)
+    frame = pd.DataFrame({"x": x, "z": rng.normal(size=120)})
+    target = (x + rng.normal(scale=0.8, size=120) > 0).astype(int)
+    model = AutoClassifier(models=("linear",), n_folds=2, n_trials=0, random_state=0).fit(frame, target)
+    shap = shap_values_by_column(model, frame, max_samples=30, background_size=10, random_state=0)
+    assert list(shap.values.columns) == ["x", "z"]
+    assert shap.values["x"].abs().mean() > shap.values["z"].abs().mean()

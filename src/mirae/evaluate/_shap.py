@@ -106,7 +106,7 @@ def shap_values_by_column(
         if background is None
         else np.asarray(estimator_input(estimator, preprocessing, background), float)
     )
-    background = pool[np.random.default_rng(random_state).permutation(len(pool))[:background_size]]
+    encoded_background = pool[np.random.default_rng(random_state).permutation(len(pool))[:background_size]]
     try:
         explainer = shap.TreeExplainer(estimator)
         values = explainer.shap_values(data, check_additivity=False)
@@ -116,7 +116,7 @@ def shap_values_by_column(
     if kind == "permutation" and raw_frame:
         return _explain_raw_frame(model, Xs, background_size, random_state, background)
     if kind == "linear":
-        values = shap.LinearExplainer(estimator, background).shap_values(dense)
+        values = shap.LinearExplainer(estimator, encoded_background).shap_values(dense)
     elif kind == "permutation":
         names = getattr(estimator, "feature_names_in_", None)
 
@@ -124,7 +124,7 @@ def shap_values_by_column(
             frame = pd.DataFrame(rows, columns=list(names)) if names is not None else rows
             return _model_output(estimator, frame, classifier)
 
-        values = _shap_permutation(shap, predict, dense, background, random_state)
+        values = _shap_permutation(shap, predict, dense, encoded_background, random_state)
     matrix = _per_row_matrix(values)
     if matrix.shape != dense.shape:
         msg = f"SHAP returned values of shape {np.shape(values)} for {dense.shape} inputs; cannot attribute them."
