@@ -183,8 +183,10 @@ def test_forecast_drill_down_and_simulation(
     scenarios = page.locator("#scenarios tbody tr")
     assert scenarios.count() == 4
     assert page.locator("#scenarios tr.best").count() == 1  # the best scenario is marked
-    assert page.locator("#edit-scenarios").count() == 1  # and the scenarios can be edited and run again
     page.screenshot(path=str(shots / "workbench-simulate-en.png"), full_page=True)
+    page.click("#edit-scenarios")  # the scenarios can be edited and run again: the form comes back filled
+    assert page.locator("#f-discounts").input_value() == "0,10,20,30"
+    assert page.locator("#f-price").input_value() == "price"
 
 
 def test_korean_english_toggle_is_remembered(browser: Any, local_server: Server, shots: Path) -> None:

@@ -116,6 +116,7 @@ def job_page(request: Request, job_id: str, user: MaybeUser, jobs: JobsDep) -> R
         output = result.get("table") or record.fields.get("into")
     report = _report_name(record.kind, record.fields)
     has_report = (reports_folder(request) / report).is_file()
+    edit = _edit_query(record.fields) if record.kind == "simulate" else ""
     return render(
         request,
         "job.html",
@@ -126,7 +127,38 @@ def job_page(request: Request, job_id: str, user: MaybeUser, jobs: JobsDep) -> R
         output=output,
         report=report if has_report else None,
         logs=jobs.logs(job_id)[-200:],
+        edit_query=edit,
     )
+
+
+def _edit_query(fields: dict[str, Any]) -> str:
+    """A job's settings as the query of its form, typed as a person types them.
+
+    A job keeps the fields as they were sent: text from a form stays as typed;
+    discounts sent as numbers are rates (0.2) and go back as percents (20), since
+    the form's text is read as percents.
+
+    Examples
+    --------
+    >>> _edit_query({"table": "sales", "discounts": [0.0, 0.1, 0.25], "prices": [], "lang": "ko", "h": 4})
+    'table=sales&discounts=0%2C10%2C25&h=4'
+    >>> _edit_query({"table": "sales", "discounts": "0,10,20"})
+    'table=sales&discounts=0%2C10%2C20'
+    """
+    from urllib.parse import urlencode
+
+    pairs = []
+    for name, value in fields.items():
+        if value is None or name in ("lang", "html") or value in ([], (), {}):
+            continue
+        if name == "discounts" and isinstance(value, list | tuple):  # rates from an API client
+            value = [f"{100 * float(v):g}" for v in value]
+        if isinstance(value, list | tuple):
+            value = ",".join(str(v) for v in value)
+        elif isinstance(value, dict):
+            value = ",".join(f"{k}={v}" for k, v in value.items())
+        pairs.append((name, str(value)))
+    return urlencode(pairs)
 
 
 @router.get("/ui/models", response_class=HTMLResponse)
