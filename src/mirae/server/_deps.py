@@ -11,7 +11,7 @@ from mirae.server._auth import LOCAL_USER, User, UserStore, needs_token
 from mirae.server._errors import ApiError
 from mirae.server._settings import ServerSettings
 
-__all__ = ["Ctx", "CurrentUser", "Settings", "context_for", "current_user", "require"]
+__all__ = ["Ctx", "CurrentUser", "Settings", "check_role", "context_for", "current_user", "require"]
 
 #: Cookie the web UI's sign-in sets (HttpOnly, SameSite=Strict).
 TOKEN_COOKIE = "mirae_token"  # noqa: S105 - a cookie name, not a secret
@@ -57,18 +57,23 @@ async def _request_user(request: Request) -> User:
 CurrentUser = Annotated[User, Depends(_request_user)]
 
 
+def check_role(user: User, role: str) -> User:
+    """``user`` when they have ``role``'s rights, else a 403 naming the role needed."""
+    if not user.may(role):
+        raise ApiError(
+            403,
+            "forbidden",
+            f"user {user.name!r} has the role {user.role!r}; this needs {role!r}.",
+            "Ask an admin to give you that role.",
+        )
+    return user
+
+
 def require(role: str) -> Callable[..., Coroutine[Any, Any, User]]:
     """A dependency that lets a request through only when its user has ``role``'s rights."""
 
     async def check(user: CurrentUser) -> User:
-        if not user.may(role):
-            raise ApiError(
-                403,
-                "forbidden",
-                f"user {user.name!r} has the role {user.role!r}; this needs {role!r}.",
-                "Ask an admin to give you that role.",
-            )
-        return user
+        return check_role(user, role)
 
     return check
 

@@ -115,10 +115,9 @@ class WarmModels:
 
     def get(self, ctx: Any, ref: str) -> tuple[Any, Any]:
         """The model behind ``ref`` and its version info."""
+        if self.ready(ref):
+            return self._models[self._refs[ref][1]]
         now = time.monotonic()
-        cached = self._refs.get(ref)
-        if cached is not None and now - cached[0] < self.alias_ttl_s and cached[1] in self._models:
-            return self._models[cached[1]]
         info = ctx.tracker().registry.get(ref)
         with self._lock:
             if info.ref not in self._models:
@@ -423,6 +422,14 @@ def model_report(
     return HTMLResponse(text, headers={"Content-Security-Policy": "frame-ancestors 'self'"})
 
 
+def _serving_context(request: Request, config: Any, user: Any) -> Any:
+    """The one service context (and registry client) every prediction of this app shares."""
+    state = request.app.state
+    if not hasattr(state, "serving_context"):
+        state.serving_context = context_for(config, user)
+    return state.serving_context
+
+
 #: Up to this many rows a prediction is computed on the event loop (a millisecond of work costs
 #: less there than a hop to a worker thread); larger batches run in the thread pool.
 INLINE_ROWS = 16
@@ -444,12 +451,9 @@ async def predict(
     recommendations ``[{item, rank, score, reason}, ...]``; a user unseen at
     training gets the cold-start (most popular) items.
     """
-    state = request.app.state
-    if not hasattr(state, "serving_context"):  # one registry client for every prediction
-        state.serving_context = context_for(config, user)
-    args = (state.serving_context, _warm(request), ref, body.rows, lang)
-    warm_version = state.warm_models.ready(ref) if hasattr(state, "warm_models") else False
-    if warm_version and len(body.rows) <= INLINE_ROWS:
+    warm = _warm(request)
+    args = (_serving_context(request, config, user), warm, ref, body.rows, lang)
+    if warm.ready(ref) and len(body.rows) <= INLINE_ROWS:
         answer = predict_rows(*args)
     else:  # a batch, or the first call of a version (it loads the model files): not on the event loop
         answer = await run_in_threadpool(predict_rows, *args)
@@ -472,7 +476,4 @@ def similar(
     similar``); an item the model does not know gets the most popular items,
     with a reason saying so.
     """
-    state = request.app.state
-    if not hasattr(state, "serving_context"):
-        state.serving_context = context_for(config, user)
-    return similar_rows_of(state.serving_context, _warm(request), ref, body.rows, lang)
+    return similar_rows_of(_serving_context(request, config, user), _warm(request), ref, body.rows, lang)

@@ -26,7 +26,7 @@ from mirae.server._errors import ApiError
 from mirae.server._jobs import JobsDep
 from mirae.server._store import server_folder
 
-__all__ = ["SYNC_INGEST_BYTES", "TablePage", "page_rows", "router"]
+__all__ = ["SYNC_INGEST_BYTES", "TablePage", "ingest_upload", "page_rows", "router"]
 
 router = APIRouter(prefix="/api/tables", tags=["tables"])
 
@@ -281,6 +281,14 @@ async def upload_table(request: Request, config: Settings, jobs: JobsDep, user: 
             400, "invalid_upload", f"the body is not a multipart form with a file: {exc}",
             "Send multipart/form-data with the fields file and name.",
         ) from None  # fmt: skip
+    status, answer = await ingest_upload(form, config, jobs, user)
+    return JSONResponse(answer, status_code=status)
+
+
+async def ingest_upload(form: Any, config: Any, jobs: Any, user: User) -> tuple[int, dict[str, Any]]:
+    """Save an uploaded form's file and ingest it: (201, the ingest result) up to
+    :data:`SYNC_INGEST_BYTES`, else (202, the ingest job's record). The form is closed.
+    """
     try:
         target, size, fields = await _save_upload(form, config)
     finally:
@@ -290,13 +298,12 @@ async def upload_table(request: Request, config: Settings, jobs: JobsDep, user: 
     if options:
         spec_fields["options"] = options
     if size > SYNC_INGEST_BYTES:
-        record = jobs.submit("ingest", spec_fields, user)
-        return JSONResponse(record.to_dict(), status_code=202)
+        return 202, jobs.submit("ingest", spec_fields, user).to_dict()
     try:
         result = await run_in_threadpool(_ingest_now, config, user, spec_fields)
     finally:
         target.unlink(missing_ok=True)
-    return JSONResponse(result, status_code=201)
+    return 201, result
 
 
 async def _save_upload(form: Any, config: Any) -> tuple[FilePath, int, UploadForm]:

@@ -9,7 +9,7 @@ from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
 from mirae.server._auth import User
-from mirae.server._deps import context_for, current_user
+from mirae.server._deps import check_role, context_for, current_user
 from mirae.server._errors import ApiError
 from mirae.server.ui._render import check_csrf, redirect, render
 
@@ -41,15 +41,7 @@ def signed_in(user: User | None) -> User:
 
 def need(user: User | None, role: str) -> User:
     """``user`` when signed in with ``role``'s rights; else sign-in, or a 403 page naming the role."""
-    user = signed_in(user)
-    if not user.may(role):
-        raise ApiError(
-            403,
-            "forbidden",
-            f"user {user.name!r} has the role {user.role!r}; this needs {role!r}.",
-            "Ask an admin to give you that role.",
-        )
-    return user
+    return check_role(signed_in(user), role)
 
 
 def context(request: Request, user: User) -> Any:

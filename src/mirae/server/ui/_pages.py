@@ -5,10 +5,9 @@ from __future__ import annotations
 import re
 from importlib.resources import files
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from mirae.server._auth import UserStore, needs_token
@@ -139,28 +138,17 @@ async def upload(request: Request, user: MaybeUser, jobs: JobsDep) -> Response:
     The same saving and ingest as ``POST /api/tables``: a random file name,
     the size limit, ingest in the request up to 20 MB, else a job.
     """
-    from mirae.server.routes.tables import SYNC_INGEST_BYTES, _ingest_now, _save_upload
+    from mirae.server.routes.tables import ingest_upload
 
     user = need(user, "analyst")
-    config = request.app.state.settings
     form = await request.form(max_files=1, max_fields=10)
-    try:
-        if not check_csrf(request, form.get("csrf") if isinstance(form.get("csrf"), str) else None):  # type: ignore[arg-type]
-            raise ApiError(403, "csrf", "the form's security token does not match.", "Reload the page.")
-        target, size, fields = await _save_upload(form, config)
-    finally:
+    sent = form.get("csrf")
+    if not check_csrf(request, sent if isinstance(sent, str) else None):
         await form.close()
-    spec_fields: dict[str, Any] = {"source": str(target), "name": fields.name, "mode": fields.mode}
-    if fields.encoding:
-        spec_fields["options"] = {"encoding": fields.encoding}
-    if size > SYNC_INGEST_BYTES:
-        record = jobs.submit("ingest", spec_fields, user)
-        return redirect(f"/ui/jobs/{record.id}")
-    try:
-        await run_in_threadpool(_ingest_now, config, user, spec_fields)
-    finally:
-        target.unlink(missing_ok=True)
-    return redirect(f"/ui/tables/{fields.name}")
+        raise ApiError(403, "csrf", "the form's security token does not match.", "Reload the page.")
+    name = str(form.get("name") or "")
+    status, answer = await ingest_upload(form, request.app.state.settings, jobs, user)
+    return redirect(f"/ui/jobs/{answer['id']}" if status == 202 else f"/ui/tables/{name}")
 
 
 @router.get("/ui/tables/{name}", response_class=HTMLResponse)

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from mirae.errors import ConfigError
+from mirae.lake._sql import quote
 from mirae.server._errors import ApiError
 from mirae.server._jobs import JobsDep
 from mirae.server.ui._common import MaybeUser, context, form_of, need, signed_in
@@ -172,7 +173,7 @@ def models_page(request: Request, user: MaybeUser) -> Response:
     )
 
 
-def typical_inputs(ctx: Any, model: Any, info: Any, schema: dict[str, str]) -> list[dict[str, Any]]:
+def typical_inputs(ctx: Any, info: Any, schema: dict[str, str]) -> list[dict[str, Any]]:
     """One what-if input per feature, prefilled with its typical value in the training table.
 
     Numbers start at the median, text at the most frequent value (its frequent
@@ -191,8 +192,7 @@ def typical_inputs(ctx: Any, model: Any, info: Any, schema: dict[str, str]) -> l
             for name, role in schema.items():
                 if name not in columns:
                     continue
-                quoted = '"' + name.replace('"', '""') + '"'
-                source = '"' + table.replace('"', '""') + '"'
+                quoted, source = quote(name), quote(table)
                 if role == "numeric":
                     row = con.execute(
                         f"SELECT median({quoted}), min({quoted}), max({quoted}) FROM {source}"
@@ -245,7 +245,7 @@ def model_page(request: Request, name: str, version: int, user: MaybeUser) -> Re
     if task in ("binary", "multiclass", "regression"):
         warm = _warm(request)
         model, loaded = warm.get(ctx, f"{name}/{version}")
-        inputs = typical_inputs(ctx, model, loaded, warm.schema(loaded.ref, model))
+        inputs = typical_inputs(ctx, loaded, warm.schema(loaded.ref, model))
     examples = _frequent(ctx, info.tags, ("mirae.user", "mirae.item")) if task == "recommendation" else {}
     try:
         has_report = bool(info.run_id) and "report.html" in {
@@ -282,7 +282,7 @@ def _frequent(ctx: Any, tags: dict[str, str], columns: tuple[str, ...]) -> dict[
             column = tags.get(tag)
             if not column or column not in known:
                 continue
-            quoted, source = ('"' + n.replace('"', '""') + '"' for n in (column, table))
+            quoted, source = quote(column), quote(table)
             rows = con.execute(
                 f"SELECT CAST({quoted} AS VARCHAR), count(*) n FROM {source} GROUP BY 1 ORDER BY n DESC LIMIT 30"  # noqa: S608 - quoted names
             ).fetchall()
@@ -336,9 +336,6 @@ def series_history(ctx: Any, spec: dict[str, Any], level: str, series: str) -> l
 
     table, time, target, id_col = (str(spec[k]) for k in ("table", "time", "target", "id"))
     hierarchy = [str(h) for h in spec.get("hierarchy") or ()]
-
-    def quote(name: str) -> str:
-        return '"' + name.replace('"', '""') + '"'
 
     if level == "total":
         where, params = "", []
