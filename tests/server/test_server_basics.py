@@ -87,3 +87,11 @@ def test_models_only_serves_just_prediction(client_for: Callable[..., TestClient
     assert client.get("/api/models").status_code == 404
     paths = client.get("/openapi.json").json()["paths"]
     assert "/models/{ref}/predict" in paths and not any(p.startswith("/api/models") for p in paths)
+
+
+def test_serve_refuses_a_port_out_of_range_in_one_line(tmp_path: Path) -> None:
+    """`mirae serve --port 99999` was an 'internal error' (OverflowError from bind)."""
+    result = CliRunner().invoke(app, ["serve", "--port", "99999", "--workspace", str(tmp_path / "ws")])
+    assert result.exit_code == 2
+    assert "--port" in result.output and "65535" in result.output
+    assert "internal error" not in result.output and "Traceback" not in result.output

@@ -22,7 +22,7 @@ def serve(
     host: Annotated[
         str, typer.Option(help="Address to bind; any other than 127.0.0.1 needs a token on every request.")
     ] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    port: Annotated[int, typer.Option(help="TCP port.", min=1, max=65535)] = 8000,
     models_only: Annotated[
         bool, typer.Option("--models-only", help="Serve only the prediction API (production scoring).")
     ] = False,
