@@ -27,7 +27,9 @@ LEADERBOARD_SHOWN = 10
 
 
 def _fmt(value: Any) -> str:
-    return "" if value is None else f"{value:.4f}" if isinstance(value, float) else str(value)
+    if value is None or (isinstance(value, float) and value != value):  # NaN: a one-fold std
+        return ""
+    return f"{value:.4f}" if isinstance(value, float) else str(value)
 
 
 @app.command()

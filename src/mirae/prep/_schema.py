@@ -128,6 +128,14 @@ def _all_numeric_text(series: pd.Series) -> bool:
     if not (pd.api.types.is_object_dtype(series) or pd.api.types.is_string_dtype(series)):
         return False
     head = series.dropna().head(1000)
+    for value in pd.unique(head)[:50]:  # a category's few words say "no" without parsing the column
+        if not isinstance(value, str):
+            return False
+        if text := value.strip():
+            try:
+                float(text)  # accepts every number pandas parses, and a little more
+            except ValueError:
+                return False
     if not all(isinstance(value, str) for value in head) or bool(parse_numeric_text(head)[1].any()):
         return False  # decided on the first rows without parsing a long column
     values, failed = parse_numeric_text(series)

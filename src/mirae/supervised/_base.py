@@ -7,6 +7,7 @@ greedy ensemble of the best candidates, and a refit of the winner on all rows.
 
 from __future__ import annotations
 
+import copy
 import time
 import warnings
 from collections.abc import Callable, Sequence
@@ -33,6 +34,7 @@ from mirae.supervised._checks import clean_target, find_leaks, split_target
 from mirae.supervised._cv import (
     Candidate,
     CvStrategy,
+    FoldCache,
     OutOfTime,
     Split,
     cross_validate,
@@ -43,6 +45,7 @@ from mirae.supervised._cv import (
 )
 from mirae.supervised._ensemble import blend, greedy_ensemble
 from mirae.supervised._metrics import Metric, Task, leaderboard_metrics, resolve_metric
+from mirae.supervised._screen import clearly_behind
 from mirae.supervised._search import search
 from mirae.supervised._zoo import MODEL_FAMILIES, ModelSpec, get_spec
 
@@ -54,6 +57,8 @@ KEEP_OOF = 10
 SEARCH_SHARE = 0.85
 #: Share of that the defaults may use, so that the search always gets time.
 DEFAULTS_SHARE = 0.5
+#: Families that always run every fold, however far behind the leader after the first.
+SCREEN_KEEP = 4
 #: Candidates whose refit is reserved out of a time budget once the defaults are scored
 #: (a greedy ensemble rarely keeps more), and how much longer a fit on all rows takes
 #: than the mean fit on a training fold.
@@ -78,6 +83,7 @@ class AutoModel(Estimator, BaseEstimator):
         ensemble: bool = True,
         ensemble_iterations: int = 25,
         check_leakage: bool = True,
+        screen: bool = True,
         n_jobs: int = 1,
         random_state: int = 0,
     ) -> None:
@@ -92,6 +98,7 @@ class AutoModel(Estimator, BaseEstimator):
         self.ensemble = ensemble
         self.ensemble_iterations = ensemble_iterations
         self.check_leakage = check_leakage
+        self.screen = screen
         self.n_jobs = n_jobs
         self.random_state = random_state
 
@@ -175,6 +182,7 @@ class AutoModel(Estimator, BaseEstimator):
         for _, valid in splits:
             covered[valid] = True
         weight = self._sample_weight(y_model)
+        cache = FoldCache()
         deadline = None if self.time_budget is None else started + SEARCH_SHARE * float(self.time_budget)
 
         def evaluate(
@@ -183,8 +191,12 @@ class AutoModel(Estimator, BaseEstimator):
             params: dict[str, Any],
             report: Callable[[int, float], None] | None,
             source: str,
+            *,
+            folds: range | None = None,
+            candidate: Candidate | None = None,
         ) -> Candidate:
-            candidate = Candidate(name=name, family=spec.name, params=params, source=source)
+            if candidate is None:
+                candidate = Candidate(name=name, family=spec.name, params=params, source=source)
             return cross_validate(
                 candidate,
                 lambda: self._pipeline(spec, params, task),
@@ -199,6 +211,8 @@ class AutoModel(Estimator, BaseEstimator):
                 random_state=self.random_state,
                 report=report,
                 deadline=deadline,
+                folds=folds,
+                cache=cache,
             )
 
         defaults_deadline = (
@@ -206,12 +220,12 @@ class AutoModel(Estimator, BaseEstimator):
             if self.time_budget is None
             else started + DEFAULTS_SHARE * SEARCH_SHARE * float(self.time_budget)
         )
-        candidates = self._try_defaults(evaluate, task, len(frame), defaults_deadline, notices)
-        if not candidates:
+        candidates = self._try_defaults(evaluate, task, y_model, splits, primary, defaults_deadline, notices)
+        if not any(not c.screened_out for c in candidates):
             msg = "no model could be fitted: " + " ".join(notices[-5:])
             raise NoModelFittedError(msg)
         if deadline is not None:
-            ranked = sorted(candidates, key=lambda c: -c.utility(primary))
+            ranked = sorted(_complete(candidates), key=lambda c: -c.utility(primary))
             deadline = search_deadline(
                 deadline,
                 budget_end=started + float(self.time_budget or 0.0),
@@ -233,7 +247,7 @@ class AutoModel(Estimator, BaseEstimator):
             notices.extend(search_notices)
             self._free_oof(candidates, primary)
 
-        best = max(candidates, key=lambda c: c.utility(primary))  # first of equals wins
+        best = max(_complete(candidates), key=lambda c: c.utility(primary))  # first of equals wins
         chosen: dict[str, float] = {best.name: 1.0}
         final_oof = best.oof
         if self.ensemble:
@@ -260,7 +274,7 @@ class AutoModel(Estimator, BaseEstimator):
     def _families_to_search(self, candidates: list[Candidate], primary: Metric) -> list[ModelSpec]:
         """The ``search_families`` best families by their best candidate so far."""
         families: list[ModelSpec] = []
-        for candidate in sorted(candidates, key=lambda c: -c.utility(primary)):
+        for candidate in sorted(_complete(candidates), key=lambda c: -c.utility(primary)):
             spec = get_spec(candidate.family)
             if spec not in families:
                 families.append(spec)
@@ -274,18 +288,29 @@ class AutoModel(Estimator, BaseEstimator):
         weight: np.ndarray | None,
         task: Task,
     ) -> dict[str, Pipeline]:
-        """Fit the chosen candidates on all rows (a seeded subsample for capped families)."""
+        """Fit the chosen candidates on all rows (a seeded subsample for capped families).
+
+        Members of one preprocessing style share one fit of it (each gets its own copy).
+        """
         models: dict[str, Pipeline] = {}
+        encoded: dict[tuple[str, int | None], tuple[TablePreprocessor, np.ndarray]] = {}
         for name in chosen:
             candidate = self.candidates_[name]
             spec = get_spec(candidate.family)
             rows = subsample_rows(np.arange(len(frame)), spec.train_rows, self.random_state)
-            models[name] = fit_quietly(
-                self._pipeline(spec, candidate.params, task),
-                frame.iloc[rows],
+            pipeline = self._pipeline(spec, candidate.params, task)
+            key = (spec.style, spec.train_rows)
+            if key not in encoded:
+                prep = pipeline.steps[0][1]
+                encoded[key] = (prep, np.asarray(prep.fit_transform(frame.iloc[rows], y[rows])))
+            prep, features = encoded[key]
+            model = fit_quietly(
+                pipeline.steps[1][1],
+                features,
                 y[rows],
                 None if weight is None or not spec.sample_weight else weight[rows],
             )
+            models[name] = Pipeline([("prep", copy.deepcopy(prep)), ("model", model)])
         return models
 
     def _validate_settings(self) -> None:
@@ -310,34 +335,94 @@ class AutoModel(Estimator, BaseEstimator):
         self,
         evaluate: Callable[..., Candidate],
         task: Task,
-        n_rows: int,
+        y: np.ndarray,
+        splits: list[Split],
+        metric: Metric,
         deadline: float | None,
         notices: list[str],
     ) -> list[Candidate]:
+        """Cross-validate every wanted family with its defaults (screened after the first fold)."""
         wanted = list(self.models) if self.models else [spec.name for spec in MODEL_FAMILIES]
-        candidates: list[Candidate] = []
-        report = current_progress()
-        report.start(f"cross-validating {len(wanted)} model families", total=len(wanted))
+        specs: list[ModelSpec] = []
         for spec in (get_spec(name) for name in wanted):
-            if spec.max_rows is not None and n_rows > spec.max_rows:
+            if spec.max_rows is not None and len(y) > spec.max_rows:
                 notices.append(
-                    f"skipped {spec.name}: {n_rows} rows is more than it handles sensibly ({spec.max_rows})."
+                    f"skipped {spec.name}: {len(y)} rows is more than it handles sensibly ({spec.max_rows})."
                 )
                 continue
-            if spec.train_rows is not None and n_rows > spec.train_rows:
+            if spec.train_rows is not None and len(y) > spec.train_rows:
                 notices.append(f"{spec.name} trains on a subsample of {spec.train_rows} rows.")
-            if deadline is not None and time.perf_counter() > deadline:
-                notices.append(f"skipped {spec.name}: the time budget ran out.")
+            specs.append(spec)
+        screening = self.screen and len(splits) > 2 and len(specs) > SCREEN_KEEP
+        report = current_progress()
+        steps = len(specs) * len(splits)
+        report.start(f"cross-validating {len(specs)} model families", total=steps)
+        running: dict[str, Candidate] = {}
+        for spec in specs:
+            candidate = self._default_fold(
+                evaluate, spec, task, deadline, notices, range(1) if screening else None
+            )
+            if candidate is not None:
+                running[spec.name] = candidate
+            report.advance(1 if screening else len(splits))
+        if not screening:
+            return list(running.values())
+        valid = splits[0][1]
+        behind = clearly_behind(
+            {name: np.asarray(c.oof)[valid] for name, c in running.items()},
+            y[valid],
+            metric,
+            keep=SCREEN_KEEP,
+            classify=task != "regression",
+            random_state=self.random_state,
+        )
+        for name in behind:
+            running[name].screened_out = True
+            running[name].oof = None
+        if behind:
+            notices.append(
+                f"after the first fold, {len(behind)} famil{'y' if len(behind) == 1 else 'ies'} clearly "
+                f"behind the leader ran no further folds: {', '.join(behind)} (screen=False runs every fold)."
+            )
+        candidates: list[Candidate] = []
+        for spec in specs:
+            candidate = running.get(spec.name)
+            if candidate is None or candidate.screened_out:
+                if candidate is not None:
+                    candidates.append(candidate)
+                report.advance(len(splits) - 1)
                 continue
-            try:
-                candidates.append(evaluate(spec.name, spec, spec.defaults(task), None, "default"))
-            except OutOfTime:
-                notices.append(f"skipped {spec.name}: the time budget ran out during its folds.")
-            except Exception as error:  # one failing family must not sink the others
-                notices.append(f"{spec.name} failed and was skipped: {type(error).__name__}: {error}")
-            finally:
-                report.advance()
+            finished = self._default_fold(
+                evaluate, spec, task, deadline, notices, range(1, len(splits)), candidate
+            )
+            if finished is not None:
+                candidates.append(finished)
+            report.advance(len(splits) - 1)
         return candidates
+
+    @staticmethod
+    def _default_fold(
+        evaluate: Callable[..., Candidate],
+        spec: ModelSpec,
+        task: Task,
+        deadline: float | None,
+        notices: list[str],
+        folds: range | None,
+        candidate: Candidate | None = None,
+    ) -> Candidate | None:
+        """Run ``folds`` of one family's defaults; ``None`` (with a notice) when it cannot."""
+        if deadline is not None and time.perf_counter() > deadline:
+            notices.append(f"skipped {spec.name}: the time budget ran out.")
+            return None
+        try:
+            return evaluate(
+                spec.name, spec, spec.defaults(task), None, "default", folds=folds, candidate=candidate
+            )
+        except OutOfTime:
+            notices.append(f"skipped {spec.name}: the time budget ran out during its folds.")
+        except Exception as error:  # one failing family must not sink the others
+            notices.append(f"{spec.name} failed and was skipped: {type(error).__name__}: {error}")
+        return None
 
     @staticmethod
     def _free_oof(candidates: list[Candidate], primary: Metric) -> None:
@@ -393,16 +478,22 @@ class AutoModel(Estimator, BaseEstimator):
             for metric in metrics:
                 values = np.asarray(candidate.scores[metric.name])
                 record[f"{metric.name}_mean"] = float(values.mean())
-                record[f"{metric.name}_std"] = float(values.std(ddof=1)) if len(values) > 1 else 0.0
+                # one fold (a family screened out) has no spread to show
+                record[f"{metric.name}_std"] = float(values.std(ddof=1)) if len(values) > 1 else np.nan
             record["n_folds"] = len(candidate.scores[primary.name])
             record["fit_time_s"] = candidate.fit_time
             record["predict_time_s"] = candidate.predict_time
             record["params"] = dumps(candidate.params, sort_keys=True)
             records.append(record)
         board = pd.DataFrame.from_records(records)
-        board = board.sort_values(
-            f"{primary.name}_mean", ascending=not primary.greater_is_better, kind="stable"
-        ).reset_index(drop=True)
+        # every fold first: a screened family's one-fold mean is not comparable with the others'
+        board["_screened"] = [c.screened_out for c in candidates]
+        board["_utility"] = primary.sign * board[f"{primary.name}_mean"]
+        board = (
+            board.sort_values(["_screened", "_utility"], ascending=[True, False], kind="stable")
+            .drop(columns=["_screened", "_utility"])
+            .reset_index(drop=True)
+        )
         board.insert(0, "rank", np.arange(1, len(board) + 1))
         board["chosen"] = board["model"].isin([self.best_model_])
         return board
@@ -445,6 +536,11 @@ class AutoModel(Estimator, BaseEstimator):
         tags.input_tags.allow_nan = True
         tags.input_tags.string = True
         return tags
+
+
+def _complete(candidates: list[Candidate]) -> list[Candidate]:
+    """The candidates that ran every fold (not screened out after the first)."""
+    return [c for c in candidates if not c.screened_out]
 
 
 def search_deadline(deadline: float, *, budget_end: float, fit_times: list[float], now: float) -> float:

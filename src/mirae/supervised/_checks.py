@@ -10,7 +10,7 @@ import pandas as pd
 
 from mirae.errors import ConstantTargetError, TargetError, TargetNotFoundError, TooFewRowsPerClassError
 from mirae.prep import infer_schema
-from mirae.supervised._metrics import Task
+from mirae.supervised._metrics import Task, binary_auc
 
 __all__ = ["LEAKAGE_THRESHOLD", "check_class_counts", "clean_target", "find_leaks", "split_target"]
 
@@ -136,13 +136,11 @@ def _explained(groups: np.ndarray, y: np.ndarray, task: Task) -> float:
 
 def _single_feature_auc(series: pd.Series, y: np.ndarray) -> float:
     """ROC-AUC of a number used alone as the score, whichever direction is better."""
-    from sklearn.metrics import roc_auc_score
-
     values = pd.to_numeric(series, errors="coerce").astype("float64")
     known = values.notna().to_numpy()
     if known.sum() < 2 or len(np.unique(y[known])) < 2:
         return 0.0
-    auc = float(roc_auc_score(y[known], values.to_numpy()[known]))
+    auc = binary_auc(y[known], values.to_numpy()[known])
     return max(auc, 1.0 - auc) * float(known.mean())
 
 

@@ -29,7 +29,8 @@ class AutoClassifier(ClassifierMixin, AutoModel):
 
     Every family of the zoo (linear, decision tree, SVM, k-NN, random forest,
     extra trees, LightGBM, XGBoost, CatBoost, MLP) is cross-validated with its
-    defaults; an Optuna search then tunes the best ``search_families``
+    defaults (those clearly behind the leader after the first fold stop
+    there, see ``screen``); an Optuna search then tunes the best ``search_families``
     families under ``n_trials`` or ``time_budget``; a greedy ensemble of the
     best candidates is kept when it beats the best single model; the winner is
     refitted on all rows. Preprocessing (:class:`~mirae.prep.TablePreprocessor`)
@@ -67,6 +68,13 @@ class AutoClassifier(ClassifierMixin, AutoModel):
     check_leakage : bool, default=True
         Warn (:class:`~mirae.errors.TargetLeakageWarning`) about features
         that alone predict the target.
+    screen : bool, default=True
+        After the first fold, stop cross-validating the families whose score
+        is clearly below the leader's on the same rows (by more than two
+        standard errors of a paired bootstrap of those rows); the four best
+        always run every fold, and the stopped ones stay in the leaderboard
+        with their one fold, below the others. ``False`` runs every fold of
+        every family.
     class_weight : {"balanced"} or dict, optional
         ``"balanced"`` weighs rows inversely to their class frequency (for
         imbalanced classes); a dict ``{class: weight}`` gives each class its
@@ -134,6 +142,7 @@ class AutoClassifier(ClassifierMixin, AutoModel):
         ensemble: bool = True,
         ensemble_iterations: int = 25,
         check_leakage: bool = True,
+        screen: bool = True,
         class_weight: Literal["balanced"] | Mapping[Any, float] | None = None,
         decision_threshold: ThresholdRule | float | None = None,
         n_jobs: int = 1,
@@ -151,6 +160,7 @@ class AutoClassifier(ClassifierMixin, AutoModel):
             ensemble=ensemble,
             ensemble_iterations=ensemble_iterations,
             check_leakage=check_leakage,
+            screen=screen,
             n_jobs=n_jobs,
             random_state=random_state,
         )

@@ -30,6 +30,7 @@ from mirae.supervised._metrics import Metric, Task
 __all__ = [
     "Candidate",
     "CvStrategy",
+    "FoldCache",
     "OutOfTime",
     "Split",
     "cross_validate",
@@ -67,6 +68,11 @@ class Candidate:
         Out-of-fold predictions (dropped for weak candidates to bound memory).
     fit_time, predict_time : float
         Mean seconds per fold.
+    fit_times, predict_times : list of float
+        Seconds of each fold run so far.
+    screened_out : bool
+        Whether it stopped after the first fold, clearly behind the leader
+        (its scores then cover that fold only).
     """
 
     name: str
@@ -77,6 +83,9 @@ class Candidate:
     oof: np.ndarray | None = None
     fit_time: float = 0.0
     predict_time: float = 0.0
+    fit_times: list[float] = field(default_factory=list)
+    predict_times: list[float] = field(default_factory=list)
+    screened_out: bool = False
 
     def mean(self, metric: Metric) -> float:
         """Mean over folds of ``metric`` (as the metric reads)."""
@@ -147,7 +156,7 @@ def subsample_rows(rows: np.ndarray, cap: int | None, random_state: int) -> np.n
     return np.asarray(rows[np.sort(chosen)])
 
 
-def predict_output(model: Any, X: pd.DataFrame, task: Task, n_classes: int) -> np.ndarray:
+def predict_output(model: Any, X: pd.DataFrame | np.ndarray, task: Task, n_classes: int) -> np.ndarray:
     """Probabilities over all ``n_classes`` (classification) or values (regression)."""
     if task == "regression":
         return np.asarray(model.predict(X), dtype=np.float64)
@@ -157,13 +166,69 @@ def predict_output(model: Any, X: pd.DataFrame, task: Task, n_classes: int) -> n
     return out
 
 
-def fit_quietly(model: Pipeline, X: pd.DataFrame, y: np.ndarray, weight: np.ndarray | None) -> Pipeline:
-    """Fit ``model``; an unconverged optimiser is a weak candidate, not an error."""
-    kwargs = {} if weight is None else {"model__sample_weight": weight}
+def fit_quietly(model: Any, X: Any, y: np.ndarray, weight: np.ndarray | None) -> Any:
+    """Fit ``model`` (a pipeline or its last step); an unconverged optimiser is a weak candidate, not an error."""
+    name = "model__sample_weight" if isinstance(model, Pipeline) else "sample_weight"
+    kwargs = {} if weight is None else {name: weight}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", category=ConvergenceWarning)
         model.fit(X, y, **kwargs)
     return model
+
+
+#: Bytes of preprocessed folds one fit keeps for its candidates at most.
+CACHE_BYTES = 512 * 2**20
+
+
+@dataclass
+class _Prepared:
+    train: np.ndarray
+    valid: np.ndarray
+    seconds: float
+
+
+class FoldCache:
+    """Preprocessed folds shared by the candidates of one fit.
+
+    Every family of one preprocessing style sees the same encoded rows of a
+    fold, so a fold's preprocessing is fitted once per style instead of once
+    per candidate. The folds are kept up to ``max_bytes``; past that, a fold
+    is preprocessed afresh each time. A candidate's fit time still counts the
+    preprocessing it used, so the leaderboard's times compare fairly.
+    """
+
+    def __init__(self, max_bytes: int = CACHE_BYTES) -> None:
+        self.max_bytes = max_bytes
+        self._entries: dict[tuple[Any, ...], _Prepared] = {}
+        self._bytes = 0
+
+    def prepared(
+        self,
+        prep: Any,
+        key: tuple[Any, ...],
+        X_train: pd.DataFrame,
+        y_train: np.ndarray,
+        X_valid: pd.DataFrame,
+    ) -> _Prepared:
+        """The encoded training and held-out rows of the fold named by ``key``."""
+        try:
+            full = (tuple(sorted(prep.get_params(deep=False).items())), *key)
+            hash(full)
+        except TypeError:  # parameters that cannot be a key: no sharing
+            full = None
+        if full is not None and full in self._entries:
+            return self._entries[full]
+        start = time.perf_counter()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", category=ConvergenceWarning)
+            train = np.asarray(prep.fit_transform(X_train, y_train))
+        valid = np.asarray(prep.transform(X_valid))
+        entry = _Prepared(train, valid, time.perf_counter() - start)
+        size = train.nbytes + valid.nbytes
+        if full is not None and self._bytes + size <= self.max_bytes:
+            self._entries[full] = entry
+            self._bytes += size
+        return entry
 
 
 def cross_validate(
@@ -181,6 +246,8 @@ def cross_validate(
     random_state: int,
     report: Callable[[int, float], None] | None = None,
     deadline: float | None = None,
+    folds: range | None = None,
+    cache: FoldCache | None = None,
 ) -> Candidate:
     """Fit ``build()`` on each fold's training rows and score its held-out rows.
 
@@ -188,21 +255,37 @@ def cross_validate(
     running_mean_of_sign_times_primary)`` is called after each fold (the
     search prunes through it). Past ``deadline`` (a
     ``time.perf_counter`` value) with folds left, :class:`OutOfTime` is raised.
+    ``folds`` runs only those folds, adding to what ``candidate`` holds (the
+    screening runs the first fold, then the rest). With ``cache``, a
+    pipeline's preprocessing of a fold is shared with the other candidates.
     """
     width = n_classes if task != "regression" else 0
-    oof = np.full((len(y), width) if width else len(y), np.nan)
-    fit_times: list[float] = []
-    predict_times: list[float] = []
-    for fold, (train, valid) in enumerate(splits):
+    if candidate.oof is None:
+        candidate.oof = np.full((len(y), width) if width else len(y), np.nan)
+    oof = candidate.oof
+    for fold in range(len(splits)) if folds is None else folds:
+        train, valid = splits[fold]
         rows = subsample_rows(train, train_rows, random_state + fold)
         model = build()
-        start = time.perf_counter()
-        fit_quietly(model, X.iloc[rows], y[rows], None if weight is None else weight[rows])
-        fit_times.append(time.perf_counter() - start)
-        start = time.perf_counter()
-        prediction = predict_output(model, X.iloc[valid], task, n_classes)
-        predict_times.append(time.perf_counter() - start)
+        fold_weight = None if weight is None else weight[rows]
+        if cache is not None and len(model.steps) == 2:
+            prep, estimator = model.steps[0][1], model.steps[1][1]
+            encoded = cache.prepared(prep, (fold, len(rows)), X.iloc[rows], y[rows], X.iloc[valid])
+            start = time.perf_counter()
+            fit_quietly(estimator, encoded.train, y[rows], fold_weight)
+            candidate.fit_times.append(time.perf_counter() - start + encoded.seconds)
+            start = time.perf_counter()
+            prediction = predict_output(estimator, encoded.valid, task, n_classes)
+        else:
+            start = time.perf_counter()
+            fit_quietly(model, X.iloc[rows], y[rows], fold_weight)
+            candidate.fit_times.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            prediction = predict_output(model, X.iloc[valid], task, n_classes)
+        candidate.predict_times.append(time.perf_counter() - start)
         oof[valid] = prediction
+        candidate.fit_time = float(np.mean(candidate.fit_times))
+        candidate.predict_time = float(np.mean(candidate.predict_times))
         for metric in metrics:
             candidate.scores.setdefault(metric.name, []).append(metric.score(y[valid], prediction))
         if report is not None:
@@ -210,7 +293,4 @@ def cross_validate(
             report(fold, primary.sign * float(np.mean(candidate.scores[primary.name])))
         if deadline is not None and fold + 1 < len(splits) and time.perf_counter() > deadline:
             raise OutOfTime
-    candidate.oof = oof
-    candidate.fit_time = float(np.mean(fit_times))
-    candidate.predict_time = float(np.mean(predict_times))
     return candidate

@@ -17,7 +17,7 @@ from sklearn import metrics as skm
 
 from mirae.errors import ConfigError
 
-__all__ = ["Metric", "Task", "leaderboard_metrics", "resolve_metric"]
+__all__ = ["Metric", "Task", "binary_auc", "leaderboard_metrics", "resolve_metric"]
 
 Task = Literal["binary", "multiclass", "regression"]
 
@@ -47,6 +47,39 @@ class Metric:
         return 1.0 if self.greater_is_better else -1.0
 
 
+def binary_auc(y: np.ndarray, score: np.ndarray) -> float:
+    """ROC-AUC of ``score`` for the 0/1 truth ``y``, from ranks (ties count half).
+
+    The same number as scikit-learn's ``roc_auc_score``, without its input
+    checks: the search, the screening and the ensemble score thousands of
+    folds and resamples, where those checks cost more than the score.
+
+    Raises
+    ------
+    ValueError
+        When ``y`` holds one class only, or ``score`` a value that is not finite.
+
+    Examples
+    --------
+    >>> binary_auc(np.array([0, 0, 1, 1]), np.array([0.1, 0.4, 0.35, 0.8]))
+    0.75
+    """
+    from scipy.stats import rankdata
+
+    truth = np.asarray(y) == 1
+    values = np.asarray(score, dtype=np.float64)
+    n_pos = int(truth.sum())
+    n_neg = len(truth) - n_pos
+    if n_pos == 0 or n_neg == 0:
+        msg = "Only one class present in y_true. ROC AUC score is not defined in that case."
+        raise ValueError(msg)
+    if not np.isfinite(values).all():
+        msg = "Input contains NaN or infinity."
+        raise ValueError(msg)
+    ranks = rankdata(values)
+    return float((ranks[truth].sum() - n_pos * (n_pos + 1) / 2.0) / (n_pos * n_neg))
+
+
 def _labels(proba: np.ndarray) -> np.ndarray:
     return np.asarray(np.argmax(proba, axis=1))
 
@@ -58,7 +91,7 @@ def _clip(proba: np.ndarray) -> np.ndarray:
 
 def _binary(name: str) -> Metric:
     table: dict[str, Metric] = {
-        "roc_auc": Metric("roc_auc", True, lambda y, p: float(skm.roc_auc_score(y, p[:, 1]))),
+        "roc_auc": Metric("roc_auc", True, lambda y, p: binary_auc(y, p[:, 1])),
         "average_precision": Metric(
             "average_precision", True, lambda y, p: float(skm.average_precision_score(y, p[:, 1]))
         ),

@@ -29,7 +29,7 @@ class AutoRegressor(RegressorMixin, AutoModel):
     metric : {"rmse", "mae", "r2", "mape"}, optional
         What to optimise (``rmse`` by default).
     models, n_folds, cv, time_column, time_budget, n_trials, search_families, \
-ensemble, ensemble_iterations, check_leakage, n_jobs, random_state
+ensemble, ensemble_iterations, check_leakage, screen, n_jobs, random_state
         As in :class:`AutoClassifier` (``cv="auto"`` is shuffled k-fold).
 
     Attributes
@@ -73,6 +73,7 @@ ensemble, ensemble_iterations, check_leakage, n_jobs, random_state
         ensemble: bool = True,
         ensemble_iterations: int = 25,
         check_leakage: bool = True,
+        screen: bool = True,
         n_jobs: int = 1,
         random_state: int = 0,
     ) -> None:
@@ -88,6 +89,7 @@ ensemble, ensemble_iterations, check_leakage, n_jobs, random_state
             ensemble=ensemble,
             ensemble_iterations=ensemble_iterations,
             check_leakage=check_leakage,
+            screen=screen,
             n_jobs=n_jobs,
             random_state=random_state,
         )
