@@ -114,3 +114,17 @@ def test_usage_errors_keep_their_exit_status_in_korean() -> None:
     assert result.exit_code == 2
     result = runner.invoke(app, ["--lang", "ko", "no-such-command", "--help"], env=_env())
     assert result.exit_code == 2
+
+
+def test_typer_s_own_words_follow_the_language_and_come_back_in_english() -> None:
+    korean = _flat(runner.invoke(app, ["--lang", "ko", "train", "--help"], env=_env()).stdout)
+    for word in ("사용법: mirae train", "인자", "옵션", "[기본값: 5]", "[필수]"):
+        assert word in korean, word
+    for word in ("Usage:", "Arguments", "Options", "[default:", "[required]"):
+        assert word not in korean, word
+    group = _flat(runner.invoke(app, ["--help"], env=_env(MIRAE_LANG="ko")).stdout)
+    assert "사용법: mirae" in group and "명령" in group and "Commands" not in group
+    english = _flat(runner.invoke(app, ["train", "--help"], env=_env()).stdout)  # same process after
+    for word in ("Usage: mirae train", "Arguments", "Options", "[default: 5]", "[required]"):
+        assert word in english, word
+    assert "사용법" not in english and "[기본값" not in english

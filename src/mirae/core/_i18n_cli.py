@@ -324,3 +324,16 @@ OPTION_HELP_KO: dict[str, str] = {
     "Version the alias should point at.": "별칭이 가리킬 버전.",
     "Alias, e.g. champion.": "별칭, 예: champion.",
 }
+
+#: Typer's own words around the options in ``--help``, by their name in ``typer.rich_utils``
+#: (and ``USAGE`` for the usage line's prefix): Korean.
+HELP_WORDS_KO: dict[str, str] = {
+    "USAGE": "사용법: ",
+    "ARGUMENTS_PANEL_TITLE": "인자",
+    "OPTIONS_PANEL_TITLE": "옵션",
+    "COMMANDS_PANEL_TITLE": "명령",
+    "DEFAULT_STRING": "[기본값: {}]",
+    "REQUIRED_LONG_STRING": "[필수]",
+    "ENVVAR_STRING": "[환경 변수: {}]",
+    "DEPRECATED_STRING": "(사용 중단) ",
+}
