@@ -69,8 +69,8 @@ def test_training_counts_families_and_trials(tmp_path: Path) -> None:
         explain=False,
         progress=recorder,
     )
-    families = [t for t in recorder.tasks if t["task"] == "cross-validating 2 model families"]
-    assert families and families[0]["done"] == families[0]["total"] == 2
+    families = [t for t in recorder.tasks if t["task"] == "cross-validating 2 model families × 3 folds"]
+    assert families and families[0]["done"] == families[0]["total"] == 2 * 3  # a step per fold
     trials = [t for t in recorder.tasks if t["task"] == "searching: 2 search trials"]
     assert trials and trials[0]["done"] == trials[0]["total"] == 2
 

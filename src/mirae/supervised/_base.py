@@ -356,7 +356,7 @@ class AutoModel(Estimator, BaseEstimator):
         screening = self.screen and len(splits) > 2 and len(specs) > SCREEN_KEEP
         report = current_progress()
         steps = len(specs) * len(splits)
-        report.start(f"cross-validating {len(specs)} model families", total=steps)
+        report.start(f"cross-validating {len(specs)} model families × {len(splits)} folds", total=steps)
         running: dict[str, Candidate] = {}
         for spec in specs:
             candidate = self._default_fold(
