@@ -38,14 +38,10 @@ def help_params(command: _click.Command, ctx: _click.Context) -> Iterator[TyperO
     TyperOption or TyperArgument
         Each parameter, in the order of the tree (a group's own first).
     """
-    for param in [*command.params, command.get_help_option(ctx)]:
-        if isinstance(param, (TyperOption, TyperArgument)):
-            yield param
-    if isinstance(command, TyperGroup):
-        for name in command.list_commands(ctx):
-            sub = command.get_command(ctx, name)
-            if sub is not None:
-                yield from help_params(sub, ctx)
+    for each in _commands(command, ctx):
+        for param in [*each.params, each.get_help_option(ctx)]:
+            if isinstance(param, (TyperOption, TyperArgument)):
+                yield param
 
 
 def localise_help(command: _click.Command, ctx: _click.Context, lang: str) -> None:
@@ -90,6 +86,7 @@ def typer_words(lang: str) -> dict[str, str]:
 
 
 def _commands(command: _click.Command, ctx: _click.Context) -> Iterator[_click.Command]:
+    """``command`` and every command below it, a group before its commands."""
     yield command
     if isinstance(command, TyperGroup):
         for name in command.list_commands(ctx):
