@@ -402,8 +402,6 @@ def _add_explanations(
         report.shap_explainer = shap.explainer
         report.shap_importance = importance_table(shap.values)
         report.notes.append(f"SHAP ({shap.explainer} explainer) on {len(shap.values)} sampled rows.")
-        if shap.note:
-            report.notes.append(shap.note)
 
 
 def evaluate_classifier(

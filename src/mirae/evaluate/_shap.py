@@ -6,19 +6,22 @@ Three routes, all on a bounded, seeded sample of rows:
   linear model: shap's exact TreeExplainer or its LinearExplainer on the
   features after preprocessing; the values of features made from one column
   (its one-hot columns) are summed per row;
-- a Pipeline ending in any other estimator: shap's PermutationExplainer on
+- a Pipeline ending in any other estimator: the permutation estimate below on
   those features;
 - any other model (an AutoML model, a wrapper, anything that takes the raw
-  frame, text and dates included): shap's PermutationExplainer on the raw
+  frame, text and dates included): the permutation estimate on the raw
   frame, on at most :data:`MODEL_AGNOSTIC_ROWS` rows. Each column's values
-  are replaced by integer codes (equal codes for
-  equal values); shap masks the codes and the model sees a frame rebuilt from
-  them with the original values and dtypes, so a masked cell holds a value of
-  a background row, exactly as for numbers.
+  are replaced by integer codes (equal codes for equal values); the estimate
+  masks the codes and the model sees a frame rebuilt from them with the
+  original values and dtypes, so a masked cell holds a value of a background
+  row, exactly as for numbers.
 
-If shap itself fails on the last route, the same estimate (one antithetic
-permutation per row against the background rows) is computed by mirae and
-labelled ``mirae-permutation``, with the reason in the returned note.
+The permutation estimate is the method of shap's PermutationExplainer at its
+smallest budget (one antithetic permutation per row against the background
+rows; a row's values add up exactly to its output minus the background's
+mean), computed by mirae with many rows per model call: shap's explainer
+makes one call per row and spends most of its time in its own bookkeeping
+(13 s of 15 s for 60 rows of an AutoML model on telco churn).
 """
 
 from __future__ import annotations
@@ -34,18 +37,21 @@ from mirae.errors import EvaluationError
 from mirae.evaluate._features import describe_features, estimator_input, split_model
 from mirae.evaluate._importance import sample_rows
 
-#: The raw-frame route explains at most this many of the sampled rows: each row costs one
-#: model call on (2 x columns + 1) x background rows, through the model's own preprocessing.
+#: The raw-frame route explains at most this many of the sampled rows: each row costs
+#: (2 x columns + 1) x background rows of model input, through the model's own preprocessing.
 MODEL_AGNOSTIC_ROWS = 60
+
+#: The permutation estimate hands the model at most about this many rows per call (whole
+#: explained rows at a time, at least one): few calls, bounded memory.
+MAX_BATCH_ROWS = 40_000
 
 
 class ShapValues(NamedTuple):
     """SHAP values (one row per explained row, indexed like ``X`` on the raw-frame route; one
-    column per original column), the explainer used, and a note when it was not shap's."""
+    column per original column) and the explainer used."""
 
     values: pd.DataFrame
     explainer: str
-    note: str | None = None
 
 
 def _import_shap() -> Any:
@@ -71,12 +77,10 @@ def shap_values_by_column(
     """SHAP values per row and original column, and the explainer used.
 
     The explainer is ``tree`` (shap's exact TreeExplainer), ``linear`` (a model
-    with ``coef_``: LinearExplainer, which explains the margin, e.g. log-odds),
-    ``permutation`` (any other model; on the raw frame, and on at most
-    :data:`MODEL_AGNOSTIC_ROWS` rows, when the model is not a Pipeline) or
-    ``mirae-permutation`` (shap failed; see ``note``). shap
-    compiles its numba kernels on the first permutation run in a process,
-    which takes several seconds.
+    with ``coef_``: LinearExplainer, which explains the margin, e.g. log-odds)
+    or ``permutation`` (any other model: :func:`permutation_attribution`; on
+    the raw frame, and on at most :data:`MODEL_AGNOSTIC_ROWS` rows, when the
+    model is not a Pipeline).
 
     For a classifier the values explain the positive-class probability of a
     binary model, or are averaged in absolute value over classes for more
@@ -90,7 +94,6 @@ def shap_values_by_column(
 
     from mirae.evaluate._adapter import sklearn_compatible
 
-    shap = _import_shap()
     model = sklearn_compatible(model)
     preprocessing, estimator = split_model(model)
     Xs, _ = sample_rows(X, None, max_samples, random_state)
@@ -107,6 +110,7 @@ def shap_values_by_column(
         else np.asarray(estimator_input(estimator, preprocessing, background), float)
     )
     encoded_background = pool[np.random.default_rng(random_state).permutation(len(pool))[:background_size]]
+    shap = _import_shap()
     try:
         explainer = shap.TreeExplainer(estimator)
         values = explainer.shap_values(data, check_additivity=False)
@@ -124,7 +128,7 @@ def shap_values_by_column(
             frame = pd.DataFrame(rows, columns=list(names)) if names is not None else rows
             return _model_output(estimator, frame, classifier)
 
-        values = _shap_permutation(shap, predict, dense, encoded_background, random_state)
+        values = permutation_attribution(predict, dense, encoded_background, random_state=random_state)
     matrix = _per_row_matrix(values)
     if matrix.shape != dense.shape:
         msg = f"SHAP returned values of shape {np.shape(values)} for {dense.shape} inputs; cannot attribute them."
@@ -186,7 +190,6 @@ def _explain_raw_frame(
 ) -> ShapValues:
     from sklearn.base import is_classifier
 
-    shap = _import_shap()
     order = np.random.default_rng(random_state).permutation(len(rows))
     if background is None:
         background = rows.iloc[order[: max(1, background_size)]]
@@ -202,53 +205,13 @@ def _explain_raw_frame(
     def predict(codes: np.ndarray) -> np.ndarray:
         return _model_output(model, coder.frame(codes), classifier)
 
-    note = None
-    try:
-        values = _shap_permutation(shap, predict, explained, base, random_state)
-        kind = "permutation"
-    except Exception as error:  # noqa: BLE001 - any shap failure falls back, and says so
-        values = permutation_attribution(predict, explained, base, random_state=random_state)
-        kind = "mirae-permutation"
-        note = (
-            f"shap could not explain this model ({type(error).__name__}: {error}); the SHAP values are "
-            "mirae's own permutation estimate (one antithetic permutation per row against "
-            f"{len(base)} background rows), not shap's."
-        )
+    values = permutation_attribution(predict, explained, base, random_state=random_state)
     matrix = _per_row_matrix(values)
     if matrix.shape != rows.shape:
         msg = f"SHAP returned values of shape {np.shape(values)} for {rows.shape} inputs; cannot attribute them."
         raise EvaluationError(msg)
     values_by_column = pd.DataFrame(matrix, index=rows.index, columns=[str(c) for c in rows.columns])
-    return ShapValues(values_by_column, kind, note)
-
-
-def _shap_permutation(
-    shap: Any,
-    predict: Callable[[np.ndarray], np.ndarray],
-    explained: np.ndarray,
-    background: np.ndarray,
-    random_state: int,
-) -> np.ndarray:
-    """shap's PermutationExplainer, one antithetic permutation per row, one model call per row.
-
-    Rows are explained one call at a time: shap 0.51 computes main effects (a second
-    model call per row, unused here) from the second row of a call on. The explainer
-    seeds and draws from numpy's global generator; its state is restored afterwards.
-    """
-    evaluations = 2 * explained.shape[1] + 1
-    state = np.random.get_state()
-    try:
-        masker = shap.maskers.Independent(background, max_samples=len(background))
-        explainer = shap.PermutationExplainer(predict, masker, seed=random_state)
-        values = [
-            explainer(
-                explained[i : i + 1], max_evals=evaluations, batch_size=evaluations, silent=True
-            ).values[0]
-            for i in range(len(explained))
-        ]
-    finally:
-        np.random.set_state(state)
-    return np.stack(values)
+    return ShapValues(values_by_column, "permutation")
 
 
 def permutation_attribution(
@@ -257,6 +220,7 @@ def permutation_attribution(
     background: np.ndarray,
     *,
     random_state: int = 0,
+    max_batch_rows: int = MAX_BATCH_ROWS,
 ) -> np.ndarray:
     """Shapley values estimated from one antithetic permutation per row (shap's permutation method).
 
@@ -265,6 +229,10 @@ def permutation_attribution(
     a feature's value is the mean change in the output (averaged over the
     background rows) when it was switched. The values of a row add up to its
     output minus the background's mean output.
+
+    Several rows go to ``predict`` in one call, up to about ``max_batch_rows``
+    rows of model input (``2 x features + 1`` per background row and explained
+    row); the result does not depend on it.
 
     Returns an array ``(rows, features)``, or ``(rows, features, outputs)``
     for a model with several outputs.
@@ -277,29 +245,39 @@ def permutation_attribution(
     [[2.0, 1.0]]
     """
     rng = np.random.default_rng(random_state)
-    n_features = explained.shape[1]
+    n_rows, n_features = explained.shape
     steps = 2 * n_features + 1
-    rows = []
+    orders = (
+        np.stack([rng.permutation(n_features) for _ in range(n_rows)]) if n_rows else np.zeros((0, 0), int)
+    )
+    per_call = max(1, max_batch_rows // (steps * len(background)))
+    chunks = []
     single_output = True
-    for row in explained:
-        order = rng.permutation(n_features)
-        masks = np.zeros((steps, n_features), dtype=bool)
-        for step, feature in enumerate(order):
-            masks[step + 1] = masks[step]
-            masks[step + 1, feature] = True
-        for step, feature in enumerate(order):
-            masks[n_features + step + 1] = masks[n_features + step]
-            masks[n_features + step + 1, feature] = False
-        hybrid = np.where(masks[:, None, :], row[None, None, :], background[None, :, :])
+    for start in range(0, n_rows, per_call):
+        block, block_orders = explained[start : start + per_call], orders[start : start + per_call]
+        masks = _switch_masks(block_orders, n_features)  # (rows, steps, features)
+        hybrid = np.where(masks[:, :, None, :], block[:, None, None, :], background[None, None, :, :])
         outputs = np.asarray(predict(hybrid.reshape(-1, n_features)), dtype=float)
         single_output = outputs.ndim == 1
-        means = outputs.reshape(steps, len(background), -1).mean(axis=1)
-        changes = np.diff(means, axis=0)
-        values = np.zeros((n_features, means.shape[1]))
-        values[order] = (changes[:n_features] - changes[n_features:]) / 2
-        rows.append(values)
-    stacked = np.stack(rows)
+        means = outputs.reshape(len(block), steps, len(background), -1).mean(axis=2)
+        changes = np.diff(means, axis=1)  # (rows, steps - 1, outputs)
+        switched = (changes[:, :n_features] - changes[:, n_features:]) / 2
+        values = np.empty_like(switched)
+        np.put_along_axis(values, block_orders[:, :, None], switched, axis=1)
+        chunks.append(values)
+    stacked = np.concatenate(chunks) if chunks else np.zeros((0, n_features, 1))
     return stacked[:, :, 0] if single_output else stacked
+
+
+def _switch_masks(orders: np.ndarray, n_features: int) -> np.ndarray:
+    """For each row's order: which features hold the row's value at each step (on one by one, then off)."""
+    n_rows = len(orders)
+    rank = np.empty_like(orders)
+    np.put_along_axis(rank, orders, np.arange(n_features)[None, :].repeat(n_rows, axis=0), axis=1)
+    step = np.arange(2 * n_features + 1)[None, :, None]
+    on = rank[:, None, :] < step  # switched on by this step
+    off = rank[:, None, :] < step - n_features  # and switched off again
+    return on & ~off
 
 
 def _per_row_matrix(values: Any) -> np.ndarray:
@@ -319,9 +297,9 @@ def shap_importance(
 
     Tree models (scikit-learn trees and forests, LightGBM, XGBoost, CatBoost)
     use shap's exact TreeExplainer, linear models its LinearExplainer, other
-    models a PermutationExplainer (on the raw frame, text and dates included,
-    when the model is not a Pipeline: then on at most ``MODEL_AGNOSTIC_ROWS``
-    = 60 rows); all on at most ``max_samples`` rows, with
+    models the permutation estimate of :func:`permutation_attribution` (on the
+    raw frame, text and dates included, when the model is not a Pipeline: then
+    on at most ``MODEL_AGNOSTIC_ROWS`` = 60 rows); all on at most ``max_samples`` rows, with
     ``background_size`` background rows where one is needed.
 
     Examples

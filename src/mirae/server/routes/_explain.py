@@ -7,7 +7,6 @@ training table (the snapshot it recorded) as the background rows.
 
 from __future__ import annotations
 
-import threading
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
@@ -55,7 +54,10 @@ class ExplainResponse(BaseModel):
 
     model: str = Field(description="The version that answered (NAME/VERSION).")
     explainer: str = Field(
-        description="shap's explainer used (permutation, tree, linear, mirae-permutation)."
+        description=(
+            "The explainer used: tree or linear (shap's exact explainers), or permutation (one "
+            "antithetic permutation per row against the background rows; contributions add up exactly)."
+        )
     )
     explains: str = Field(description="What the contributions add up to (minus the baseline).")
     baseline: float | None = Field(
@@ -65,7 +67,6 @@ class ExplainResponse(BaseModel):
     background_rows: int
     rows: list[RowExplanation]
     ignored_columns: list[str] = Field(default_factory=list)
-    note: str | None = None
 
 
 def training_sample(ctx: Any, info: Any, features: list[str], rows: int = BACKGROUND_ROWS) -> pd.DataFrame:
@@ -112,10 +113,6 @@ def _as_training_types(frame: pd.DataFrame, background: pd.DataFrame, schema: di
     return frame
 
 
-#: One explanation at a time: concurrent requests would interleave numpy's global random state.
-_SHAP_LOCK = threading.Lock()
-
-
 def explain_frame(
     model: Any,
     info: Any,
@@ -139,19 +136,18 @@ def explain_frame(
             "Split the rows into smaller requests, or use /predict for predictions alone.",
         )
     frame = _as_training_types(frame, background, schema)
-    with _SHAP_LOCK:  # SHAP's permutation explainer saves and restores numpy's global random state
-        result = shap_values_by_column(
-            model,
-            frame,
-            max_samples=len(frame),
-            background_size=len(background),
-            background=background,
-            random_state=0,
-        )
+    result = shap_values_by_column(
+        model,
+        frame,
+        max_samples=len(frame),
+        background_size=len(background),
+        background=background,
+        random_state=0,
+    )
     values = result.values.reset_index(drop=True)
     classifier = task != "regression"
     predictions, probabilities = score_frame(model, task, frame)
-    additive = result.explainer in {"permutation", "mirae-permutation"}
+    additive = result.explainer == "permutation"
     n_classes = len(getattr(model, "classes_", ()))
     if not classifier:
         explains = "the predicted value"
@@ -189,5 +185,4 @@ def explain_frame(
         background_rows=len(background),
         rows=explained,
         ignored_columns=sorted(given - set(frame.columns)),
-        note=result.note,
     )
