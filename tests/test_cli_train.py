@@ -102,3 +102,19 @@ def test_no_explain_gives_a_report_with_metrics_only(tracked_workspace: Workspac
         and report["shap_importance"] is None
         and report["rules"] is None
     )
+
+
+def test_no_screen_runs_every_family_on_every_fold(tracked_workspace: Workspace, shared_data: Path) -> None:
+    ws = tracked_workspace
+    ws.write("credit", pd.read_csv(shared_data / "german_credit" / "germancredit.csv"))
+    args = ["train", "credit", "--target", "creditability", "--n-trials", "0", "--cv", "3", "--no-explain"]
+    families = ["--models", "linear,lightgbm,random_forest,decision_tree,knn", "--no-register", "--json"]
+    folds = {}
+    for switch in ("--screen", "--no-screen"):
+        code, out, err = _run(ws, *args, switch, *families)
+        assert code == 0, err
+        board = json.loads(out)["leaderboard"]
+        folds[switch] = {row["model"]: row["n_folds"] for row in board if row["model"] != "ensemble"}
+    # the default stops a family clearly behind the leader (here the lone tree) after fold 1
+    assert min(folds["--screen"].values()) == 1
+    assert set(folds["--no-screen"].values()) == {3} and len(folds["--no-screen"]) == 5

@@ -47,6 +47,13 @@ def train(
     seed: Annotated[int, typer.Option(help="Seed of the split, folds, models and search.")] = 0,
     metric: Annotated[str | None, typer.Option(help="Metric to optimise, e.g. roc_auc or rmse.")] = None,
     folds: Annotated[int, typer.Option("--cv", help="Cross-validation folds.")] = 5,
+    screen: Annotated[
+        bool,
+        typer.Option(
+            "--screen/--no-screen",
+            help="After the first fold, stop the families clearly behind the leader; --no-screen: every family runs every fold.",
+        ),
+    ] = True,
     group: Annotated[str | None, typer.Option(help="Keep the rows of one group together.")] = None,
     time: Annotated[str | None, typer.Option(help="Time column: time-ordered folds and holdout.")] = None,
     segment_by: Annotated[
@@ -89,6 +96,7 @@ def train(
         seed=seed,
         metric=metric,
         cv=folds,
+        screen=screen,
         group=group,
         time=time,
         segment_by=segment_by,

@@ -299,6 +299,9 @@ OPTION_HELP_KO: dict[str, str] = {
     "Seed of the split, folds, models and search.": "분할, 폴드, 모델, 탐색의 난수 시드.",
     "Metric to optimise, e.g. roc_auc or rmse.": "최적화할 지표, 예: roc_auc 또는 rmse.",
     "Cross-validation folds.": "교차검증 폴드 수.",
+    "After the first fold, stop the families clearly behind the leader; --no-screen: every family runs every fold.": (
+        "첫 폴드 뒤에 선두보다 뚜렷이 뒤처진 모델 계열은 멈춥니다; --no-screen: 모든 계열이 모든 폴드를 돕니다."
+    ),
     "Keep the rows of one group together.": "한 그룹의 행을 같은 폴드에 함께 둡니다.",
     "Time column: time-ordered folds and holdout.": "시간 열: 시간 순서대로 폴드와 홀드아웃을 나눕니다.",
     "Model families to try, e.g. linear,lightgbm (default: all).": (

@@ -173,6 +173,7 @@ UI_LABELS: dict[str, tuple[str, str]] = {
     "field_seed": ("난수 시드", "Seed"),
     "field_metric": ("평가 지표", "Metric"),
     "field_cv": ("교차검증 폴드 수", "CV folds"),
+    "field_screen": ("첫 폴드 뒤 뒤처진 모델 계열 멈춤", "Stop families clearly behind after fold 1"),
     "field_group": ("그룹 열", "Group column"),
     "field_time": ("시간 열", "Time column"),
     "field_segment_by": ("구간별 오차 열", "Segment-error columns"),

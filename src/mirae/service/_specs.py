@@ -302,6 +302,10 @@ class TrainSpec(Spec):
     seed: int = 0
     metric: str | None = None
     cv: int = Field(default=5, ge=2, description="Cross-validation folds.")
+    screen: bool = Field(
+        default=True,
+        description="Stop the families clearly behind the leader after the first fold (False: all run every fold).",
+    )
     group: str | None = None
     time: str | None = Field(default=None, description="Time column: time-ordered folds and holdout.")
     segment_by: OptionalNames = None

@@ -268,7 +268,9 @@ def train(ctx: Context, spec: TrainSpec, *, progress: Progress | None = None) ->
     fit_budget = None
     if spec.time_budget is not None:
         fit_budget = max(1.0, FIT_SHARE * (spec.time_budget - (_time.perf_counter() - started)))
-    estimator = _estimator(kind, metric, models, cv, group, time, fit_budget, spec.n_trials, seed)
+    estimator = _estimator(
+        kind, metric, models, cv, group, time, fit_budget, spec.n_trials, seed, spec.screen
+    )
     estimator.set_params(n_jobs=cpu_jobs(spec.n_jobs))
     progress.start(f"searching models for {target!r} on {len(train):,} rows")
     fit_started = _time.perf_counter()
@@ -480,6 +482,7 @@ def _estimator(
     time_budget: float | None,
     n_trials: int | None,
     seed: int,
+    screen: bool,
 ) -> Any:
     from mirae.supervised import AutoClassifier, AutoRegressor
 
@@ -492,6 +495,7 @@ def _estimator(
         "time_budget": time_budget,
         "n_trials": n_trials,
         "random_state": seed,
+        "screen": screen,
     }
     return AutoClassifier(**settings) if kind == "classification" else AutoRegressor(**settings)
 
